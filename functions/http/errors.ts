@@ -1,0 +1,27 @@
+/** A client mistake with a stable machine-readable code; rendered as `{ error: { code, message } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, field?: string) => new ApiError(400, code, message, field);
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} was not found.`);
+
+export function errorResponse(error: ApiError): Response {
+  const body = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+  return Response.json(body, { status: error.status, headers: error.headers });
+}
+
+/** Anything that is not an ApiError is our bug: log its type only (never request data) and answer 500. */
+export function toErrorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return errorResponse(error);
+  console.error("unhandled error", error instanceof Error ? error.name : typeof error, error instanceof Error ? error.stack : "");
+  return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; the request may be retried."));
+}

@@ -1,0 +1,49 @@
+import type { Metric } from "../scoring/metrics";
+import type { Locale } from "./locales";
+
+/** The question a survey asks when its creator gives none, per metric and language. */
+export const DEFAULT_QUESTIONS: Record<Metric, Record<Locale, string>> = {
+  csat: {
+    en: "How satisfied are you with our service?",
+    nl: "Hoe tevreden bent u over onze service?",
+    de: "Wie zufrieden sind Sie mit unserem Service?",
+    sv: "Hur nöjd är du med vår service?",
+    pl: "Jak bardzo jesteś zadowolony z naszej obsługi?",
+  },
+  nps: {
+    en: "How likely are you to recommend us to a friend or colleague?",
+    nl: "Hoe waarschijnlijk is het dat u ons aanbeveelt aan een vriend of collega?",
+    de: "Wie wahrscheinlich ist es, dass Sie uns einem Freund oder Kollegen empfehlen?",
+    sv: "Hur troligt är det att du skulle rekommendera oss till en vän eller kollega?",
+    pl: "Jak prawdopodobne jest, że polecisz nas znajomemu lub współpracownikowi?",
+  },
+  ces: {
+    en: "How easy was it to get what you needed?",
+    nl: "Hoe gemakkelijk was het om te krijgen wat u nodig had?",
+    de: "Wie einfach war es, das zu bekommen, was Sie brauchten?",
+    sv: "Hur enkelt var det att få det du behövde?",
+    pl: "Jak łatwo było uzyskać to, czego potrzebowałeś?",
+  },
+  rating: {
+    en: "How satisfied are you with {attribute}?",
+    nl: "Hoe tevreden bent u over {attribute}?",
+    de: "Wie zufrieden sind Sie mit {attribute}?",
+    sv: "Hur nöjd är du med {attribute}?",
+    pl: "Jak bardzo jesteś zadowolony z: {attribute}?",
+  },
+  intent: {
+    en: "How likely are you to buy from us again?",
+    nl: "Hoe waarschijnlijk is het dat u opnieuw bij ons koopt?",
+    de: "Wie wahrscheinlich ist es, dass Sie wieder bei uns kaufen?",
+    sv: "Hur troligt är det att du handlar av oss igen?",
+    pl: "Jak prawdopodobne jest, że ponownie u nas kupisz?",
+  },
+};
+
+export const DEFAULT_FOLLOW_UP: Record<Locale, string> = {
+  en: "What could we do better?",
+  nl: "Wat kunnen we beter doen?",
+  de: "Was können wir besser machen?",
+  sv: "Vad kan vi göra bättre?",
+  pl: "Co możemy zrobić lepiej?",
+};

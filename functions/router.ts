@@ -1,0 +1,28 @@
+import { AutoRouter } from "itty-router";
+import { requireScope } from "./api/auth";
+import { health } from "./api/health";
+import { createKey, deleteKey, listKeys } from "./api/keys";
+import { openApiDocument } from "./api/openapi";
+import { archiveSurvey, createSurvey, getSurveyRoute, listSurveysRoute, patchSurvey } from "./api/surveys";
+import { ApiError, errorResponse, toErrorResponse } from "./http/errors";
+
+/** Every route of the Worker, in one table; the OpenAPI test holds this list and the document together. */
+export const router = AutoRouter({
+  catch: toErrorResponse,
+  missing: (request: Request) =>
+    errorResponse(new ApiError(404, "not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`)),
+});
+
+router
+  .get("/healthz", health)
+  .get("/api/v1/openapi.json", openApiDocument)
+
+  .post("/api/v1/keys", requireScope("admin"), createKey)
+  .get("/api/v1/keys", requireScope("admin"), listKeys)
+  .delete("/api/v1/keys/:id", requireScope("admin"), deleteKey)
+
+  .post("/api/v1/surveys", requireScope("surveys:write"), createSurvey)
+  .get("/api/v1/surveys", requireScope("surveys:read"), listSurveysRoute)
+  .get("/api/v1/surveys/:id", requireScope("surveys:read"), getSurveyRoute)
+  .patch("/api/v1/surveys/:id", requireScope("surveys:write"), patchSurvey)
+  .delete("/api/v1/surveys/:id", requireScope("surveys:write"), archiveSurvey);

@@ -1,0 +1,189 @@
+import * as v from "valibot";
+import { badRequest } from "../http/errors";
+import { parseOrThrow } from "../http/validate";
+import { DEFAULT_LOCALE, LOCALES, type Locale } from "../i18n/locales";
+import {
+  DEFAULT_HEADLINE,
+  METRICS,
+  SCALES,
+  defaultSatisfiedMin,
+  isAllowedScale,
+  type Headline,
+  type Metric,
+  type Scale,
+} from "../scoring/metrics";
+
+/** A survey as the API shows it and as storage keeps it. */
+export interface Survey {
+  id: string;
+  name: string;
+  metric: Metric;
+  scale: Scale;
+  satisfied_min: number;
+  headline: Headline;
+  question: Partial<Record<Locale, string>>;
+  locale: Locale;
+  touchpoint: string | null;
+  attribute: string | null;
+  timezone: string;
+  segments: string[];
+  public: boolean;
+  min_public_n: number;
+  target: { value: number; by: string } | null;
+  benchmark: { value: number; label: string } | null;
+  follow_up: Partial<Record<Locale, string>>;
+  archived: boolean;
+}
+
+export const SURVEY_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+/** Property keys (custom segments) are short snake_case names. */
+export const PROPERTY_KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+export const TOUCHPOINT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const BUILT_IN_DIMENSIONS = ["touchpoint", "locale", "country", "channel", "variant"] as const;
+
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(max, `must be at most ${max} characters`));
+const perLocale = (max: number) =>
+  v.pipe(
+    v.record(v.picklist(LOCALES, `keys must be one of ${LOCALES.join(", ")}`), text(max)),
+    v.check((r) => Object.keys(r).length > 0, "must name at least one language"),
+  );
+const nullable = <S extends v.GenericSchema>(schema: S) => v.optional(v.nullable(schema));
+
+const isoDay = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
+
+const editable = {
+  name: text(200),
+  satisfied_min: v.pipe(v.number(), v.integer("must be an integer")),
+  headline: v.picklist(["percent", "mean"], 'must be "percent" or "mean"'),
+  question: perLocale(500),
+  locale: v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`),
+  touchpoint: nullable(v.pipe(v.string(), v.regex(TOUCHPOINT_PATTERN, "must be a lowercase name such as support or trial_end"))),
+  attribute: nullable(text(200)),
+  timezone: v.pipe(v.string(), v.check(isTimeZone, "must be an IANA time zone such as Europe/Amsterdam")),
+  segments: v.pipe(
+    v.array(v.pipe(v.string(), v.regex(PROPERTY_KEY_PATTERN, "must be snake_case property keys"))),
+    v.maxLength(20, "may list at most 20 keys"),
+    v.check((keys) => new Set(keys).size === keys.length, "must not repeat a key"),
+  ),
+  public: v.boolean("must be true or false"),
+  min_public_n: v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(10_000)),
+  target: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), by: isoDay })),
+  benchmark: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), label: text(100) })),
+  follow_up: perLocale(500),
+};
+
+const createSchema = v.strictObject({
+  id: v.pipe(v.string(), v.regex(SURVEY_ID_PATTERN, "must be a URL slug: lowercase letters, digits and dashes, at most 64")),
+  metric: v.picklist(METRICS, `must be one of ${METRICS.join(", ")}`),
+  scale: v.optional(v.strictObject({ min: v.pipe(v.number(), v.integer()), max: v.pipe(v.number(), v.integer()) })),
+  ...mapOptional(editable),
+});
+
+const patchSchema = v.strictObject({ ...mapOptional(editable), archived: v.optional(v.boolean("must be true or false")) });
+
+type CreateInput = v.InferOutput<typeof createSchema>;
+type PatchInput = v.InferOutput<typeof patchSchema>;
+
+const IMMUTABLE = ["id", "metric", "scale"] as const;
+
+/** Validates a create request and fills every default; throws a 400 naming the first bad field. */
+export function parseNewSurvey(body: unknown): Survey {
+  const input: CreateInput = parseOrThrow(createSchema, body);
+  const metric = input.metric;
+  const scale = input.scale ?? SCALES[metric][0]!;
+  if (!isAllowedScale(metric, scale)) {
+    const allowed = SCALES[metric].map((s) => `${s.min}–${s.max}`).join(", ");
+    throw badRequest("invalid_field", `scale: ${metric} surveys use ${allowed}.`, "scale");
+  }
+  const survey: Survey = {
+    id: input.id,
+    name: input.name ?? missing("name"),
+    metric,
+    scale,
+    satisfied_min: input.satisfied_min ?? defaultSatisfiedMin(metric, scale),
+    headline: input.headline ?? DEFAULT_HEADLINE[metric],
+    question: input.question ?? {},
+    locale: input.locale ?? DEFAULT_LOCALE,
+    touchpoint: input.touchpoint ?? null,
+    attribute: input.attribute ?? null,
+    timezone: input.timezone ?? "UTC",
+    segments: input.segments ?? [],
+    public: input.public ?? false,
+    min_public_n: input.min_public_n ?? 10,
+    target: input.target ?? null,
+    benchmark: input.benchmark ?? null,
+    follow_up: input.follow_up ?? {},
+    archived: false,
+  };
+  checkConsistency(survey);
+  return survey;
+}
+
+/** Applies a partial update to a stored survey; id, metric and scale never change once created. */
+export function applySurveyPatch(current: Survey, body: unknown): Survey {
+  if (typeof body === "object" && body !== null) {
+    const immutable = IMMUTABLE.find((key) => key in body);
+    if (immutable) throw badRequest("immutable_field", `${immutable} cannot be changed after a survey is created.`, immutable);
+  }
+  const patch: PatchInput = parseOrThrow(patchSchema, body);
+  const next: Survey = { ...current };
+  for (const [key, value] of Object.entries(patch) as [keyof PatchInput, unknown][]) {
+    if (value !== undefined) Object.assign(next, { [key]: value });
+  }
+  checkConsistency(next);
+  return next;
+}
+
+function checkConsistency(survey: Survey): void {
+  const { metric, scale } = survey;
+  if (survey.satisfied_min < scale.min || survey.satisfied_min > scale.max) {
+    throw badRequest("invalid_field", `satisfied_min: must lie within the scale ${scale.min}–${scale.max}.`, "satisfied_min");
+  }
+  if (metric === "nps" && survey.satisfied_min !== 9) {
+    throw badRequest("invalid_field", "satisfied_min: NPS promoters are always 9–10.", "satisfied_min");
+  }
+  if (metric === "rating" && !survey.attribute) {
+    throw badRequest("invalid_field", "attribute: a rating survey names what it rates, e.g. \"delivery speed\".", "attribute");
+  }
+  if (survey.target) {
+    const [lo, hi] = headlineRange(survey);
+    if (survey.target.value < lo || survey.target.value > hi) {
+      throw badRequest("invalid_field", `target.value: must lie within ${lo}–${hi} for this headline.`, "target.value");
+    }
+  }
+  if (survey.benchmark) {
+    const [lo, hi] = headlineRange(survey);
+    if (survey.benchmark.value < lo || survey.benchmark.value > hi) {
+      throw badRequest("invalid_field", `benchmark.value: must lie within ${lo}–${hi} for this headline.`, "benchmark.value");
+    }
+  }
+  const collision = survey.segments.find((key) => (BUILT_IN_DIMENSIONS as readonly string[]).includes(key));
+  if (collision) {
+    throw badRequest("invalid_field", `segments: "${collision}" is always kept; list only custom property keys.`, "segments");
+  }
+}
+
+/** The range a target or benchmark lives in: NPS −100..100, a percentage 0..100, or the scale for means. */
+export function headlineRange(survey: Pick<Survey, "metric" | "headline" | "scale">): [number, number] {
+  if (survey.metric === "nps") return [-100, 100];
+  if (survey.headline === "percent") return [0, 100];
+  return [survey.scale.min, survey.scale.max];
+}
+
+export function isTimeZone(value: string): boolean {
+  if (value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function missing(field: string): never {
+  throw badRequest("invalid_field", `${field}: is required.`, field);
+}
+
+function mapOptional<T extends Record<string, v.GenericSchema>>(shape: T): { [K in keyof T]: v.OptionalSchema<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, v.optional(s)])) as { [K in keyof T]: v.OptionalSchema<T[K], undefined> };
+}
