@@ -9,7 +9,8 @@ import { ApiError, errorResponse, toErrorResponse } from "./http/errors";
 /** Every route of the Worker, in one table; the OpenAPI test holds this list and the document together. */
 export const router = AutoRouter({
   catch: toErrorResponse,
-  missing: (request: Request) =>
+  // AutoRouter calls `missing` as a response handler: (response, request, ...args).
+  missing: (_response: unknown, request: Request) =>
     errorResponse(new ApiError(404, "not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`)),
 });
 

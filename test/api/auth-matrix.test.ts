@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { OPENAPI } from "../../functions/api/openapi";
+import { SCOPES, type Scope } from "../../functions/security/scopes";
+import { api, createKey } from "../helpers/api";
+
+interface Operation {
+  method: string;
+  path: string;
+  scope: Scope;
+}
+
+/** Every secured operation of the document, with its path parameters filled in. */
+const secured: Operation[] = Object.entries(OPENAPI.paths).flatMap(([path, item]) =>
+  Object.entries(item).flatMap(([method, op]) => {
+    const scope = (op as { security?: { bearer: Scope[] }[] }).security?.[0]?.bearer[0];
+    return scope ? [{ method: method.toUpperCase(), path: path.replace(/\{\w+\}/g, "matrix-probe"), scope }] : [];
+  }),
+);
+
+const call = (op: Operation, token: string | null) =>
+  api(op.method, op.path, { token, ...(["POST", "PATCH", "PUT"].includes(op.method) ? { body: {} } : {}) });
+
+describe.each(secured)("$method $path (needs $scope)", (op) => {
+  it("refuses a request without a token with 401", async () => {
+    expect((await call(op, null)).status).toBe(401);
+  });
+
+  it("refuses a wrong token with 401", async () => {
+    expect((await call(op, "tsk_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).status).toBe(401);
+    expect((await call(op, "not-even-a-key")).status).toBe(401);
+  });
+
+  it("refuses a valid key without the scope with 403", async () => {
+    const others = SCOPES.filter((s) => s !== op.scope && s !== "admin");
+    expect((await call(op, await createKey(others))).status).toBe(403);
+  });
+
+  it("lets a key with exactly that scope through authorization", async () => {
+    const status = (await call(op, await createKey([op.scope]))).status;
+    expect(status).not.toBe(401);
+    expect(status).not.toBe(403);
+    expect(status).toBeLessThan(500);
+  });
+});
+
+it("covers every secured route", () => {
+  expect(secured.length).toBeGreaterThanOrEqual(8);
+});
+
+it("answers unknown routes with a JSON 404", async () => {
+  const response = await api("GET", "/api/v1/nothing-here");
+  expect(response.status).toBe(404);
+  expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+});
