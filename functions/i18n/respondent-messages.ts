@@ -1,0 +1,246 @@
+/**
+ * Everything a respondent reads on Tapscore's own pages, per language. Register follows the default
+ * questions: formal in Dutch and German (u, Sie), informal in Swedish and Polish (du, ty), and Polish
+ * avoids gendered verb forms. Templates use `{name}` placeholders; fill them with `format`.
+ */
+import type { Locale } from "./locales";
+
+export { format, formatNumber } from "./format";
+export { endLabels, isWordedScale, scaleLabels, type EndLabels, type ScorePoint } from "./scale-labels";
+
+/** The longest follow-up comment we keep, in characters. */
+export const COMMENT_MAX_LENGTH = 2000;
+
+export interface ErrorPage {
+  title: string;
+  body: string;
+}
+
+export type ErrorKind = "expired" | "invalid" | "closed" | "tooManyRequests" | "serverError";
+
+export interface RespondentMessages {
+  pageTitle: string;
+  thankYou: string;
+  /** {score} */
+  yourAnswer: string;
+  changeAnswer: string;
+  commentLabel: string;
+  /** {max} */
+  commentHint: string;
+  /** {max} */
+  commentTooLong: string;
+  sendComment: string;
+  commentSaved: string;
+  answerUpdated: string;
+  saveAnswer: string;
+  confirm: string;
+  tryAgain: string;
+  /** {score}, {max}: the accessible name of a score */
+  scoreOutOf: string;
+  /** {score}, {max}, {label} */
+  scoreOutOfWithLabel: string;
+  errors: Record<ErrorKind, ErrorPage>;
+}
+
+const MESSAGES: Record<Locale, RespondentMessages> = {
+  en: {
+    pageTitle: "Your feedback",
+    thankYou: "Thank you!",
+    yourAnswer: "Your answer: {score}",
+    changeAnswer: "Changed your mind? Choose another score",
+    commentLabel: "Your comment",
+    commentHint: "Optional, up to {max} characters",
+    commentTooLong: "Your comment is too long. Please keep it to {max} characters.",
+    sendComment: "Send comment",
+    commentSaved: "Your comment has been saved.",
+    answerUpdated: "Your answer has been updated.",
+    saveAnswer: "Save my answer",
+    confirm: "Confirm",
+    tryAgain: "Try again",
+    scoreOutOf: "{score} out of {max}",
+    scoreOutOfWithLabel: "{score} out of {max}: {label}",
+    errors: {
+      expired: {
+        title: "This link has expired",
+        body: "Survey links are only valid for a limited time. Thank you for wanting to share your feedback all the same.",
+      },
+      invalid: {
+        title: "This link isn’t valid",
+        body: "We don’t recognise this link. Please check that it was copied in full, or use the link in your most recent email.",
+      },
+      closed: {
+        title: "This survey is closed",
+        body: "This survey no longer accepts answers. Thank you for your interest.",
+      },
+      tooManyRequests: {
+        title: "Too many requests",
+        body: "Please wait a moment and try again.",
+      },
+      serverError: {
+        title: "Something went wrong",
+        body: "Your answer may not have been saved. Please try again in a moment.",
+      },
+    },
+  },
+  nl: {
+    pageTitle: "Uw feedback",
+    thankYou: "Bedankt!",
+    yourAnswer: "Uw antwoord: {score}",
+    changeAnswer: "Van gedachten veranderd? Kies een andere score",
+    commentLabel: "Uw opmerking",
+    commentHint: "Optioneel, maximaal {max} tekens",
+    commentTooLong: "Uw opmerking is te lang. Gebruik maximaal {max} tekens.",
+    sendComment: "Opmerking versturen",
+    commentSaved: "Uw opmerking is opgeslagen.",
+    answerUpdated: "Uw antwoord is bijgewerkt.",
+    saveAnswer: "Mijn antwoord opslaan",
+    confirm: "Bevestigen",
+    tryAgain: "Opnieuw proberen",
+    scoreOutOf: "{score} van {max}",
+    scoreOutOfWithLabel: "{score} van {max}: {label}",
+    errors: {
+      expired: {
+        title: "Deze link is verlopen",
+        body: "Enquêtelinks zijn maar een beperkte tijd geldig. Toch bedankt dat u uw mening wilde geven.",
+      },
+      invalid: {
+        title: "Deze link is ongeldig",
+        body: "We herkennen deze link niet. Controleer of de link volledig is gekopieerd, of gebruik de link uit uw meest recente e-mail.",
+      },
+      closed: {
+        title: "Deze enquête is gesloten",
+        body: "Er kunnen geen antwoorden meer worden gegeven. Bedankt voor uw interesse.",
+      },
+      tooManyRequests: {
+        title: "Te veel verzoeken",
+        body: "Wacht even en probeer het dan opnieuw.",
+      },
+      serverError: {
+        title: "Er is iets misgegaan",
+        body: "Uw antwoord is mogelijk niet opgeslagen. Probeer het over een ogenblik opnieuw.",
+      },
+    },
+  },
+  de: {
+    pageTitle: "Ihr Feedback",
+    thankYou: "Vielen Dank!",
+    yourAnswer: "Ihre Antwort: {score}",
+    changeAnswer: "Meinung geändert? Wählen Sie eine andere Bewertung",
+    commentLabel: "Ihr Kommentar",
+    commentHint: "Optional, höchstens {max} Zeichen",
+    commentTooLong: "Ihr Kommentar ist zu lang. Bitte verwenden Sie höchstens {max} Zeichen.",
+    sendComment: "Kommentar senden",
+    commentSaved: "Ihr Kommentar wurde gespeichert.",
+    answerUpdated: "Ihre Antwort wurde aktualisiert.",
+    saveAnswer: "Meine Antwort speichern",
+    confirm: "Bestätigen",
+    tryAgain: "Erneut versuchen",
+    scoreOutOf: "{score} von {max}",
+    scoreOutOfWithLabel: "{score} von {max}: {label}",
+    errors: {
+      expired: {
+        title: "Dieser Link ist abgelaufen",
+        body: "Umfragelinks sind nur für begrenzte Zeit gültig. Trotzdem vielen Dank, dass Sie uns Ihre Meinung sagen wollten.",
+      },
+      invalid: {
+        title: "Dieser Link ist ungültig",
+        body: "Wir können diesen Link nicht zuordnen. Bitte prüfen Sie, ob er vollständig kopiert wurde, oder verwenden Sie den Link aus Ihrer neuesten E-Mail.",
+      },
+      closed: {
+        title: "Diese Umfrage ist beendet",
+        body: "Es werden keine Antworten mehr angenommen. Vielen Dank für Ihr Interesse.",
+      },
+      tooManyRequests: {
+        title: "Zu viele Anfragen",
+        body: "Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
+      },
+      serverError: {
+        title: "Etwas ist schiefgelaufen",
+        body: "Ihre Antwort wurde möglicherweise nicht gespeichert. Bitte versuchen Sie es in einem Moment erneut.",
+      },
+    },
+  },
+  sv: {
+    pageTitle: "Din feedback",
+    thankYou: "Tack!",
+    yourAnswer: "Ditt svar: {score}",
+    changeAnswer: "Ändrat dig? Välj ett annat betyg",
+    commentLabel: "Din kommentar",
+    commentHint: "Valfritt, högst {max} tecken",
+    commentTooLong: "Kommentaren är för lång. Använd högst {max} tecken.",
+    sendComment: "Skicka kommentar",
+    commentSaved: "Din kommentar har sparats.",
+    answerUpdated: "Ditt svar har uppdaterats.",
+    saveAnswer: "Spara mitt svar",
+    confirm: "Bekräfta",
+    tryAgain: "Försök igen",
+    scoreOutOf: "{score} av {max}",
+    scoreOutOfWithLabel: "{score} av {max}: {label}",
+    errors: {
+      expired: {
+        title: "Länken har gått ut",
+        body: "Enkätlänkar gäller bara en begränsad tid. Tack ändå för att du ville dela med dig av dina synpunkter.",
+      },
+      invalid: {
+        title: "Länken är inte giltig",
+        body: "Vi känner inte igen den här länken. Kontrollera att hela länken kom med när den kopierades, eller använd länken i ditt senaste mejl.",
+      },
+      closed: {
+        title: "Enkäten är stängd",
+        body: "Enkäten tar inte längre emot svar. Tack för ditt intresse.",
+      },
+      tooManyRequests: {
+        title: "För många förfrågningar",
+        body: "Vänta en stund och försök sedan igen.",
+      },
+      serverError: {
+        title: "Något gick fel",
+        body: "Ditt svar kanske inte sparades. Försök igen om en liten stund.",
+      },
+    },
+  },
+  pl: {
+    pageTitle: "Twoja opinia",
+    thankYou: "Dziękujemy!",
+    yourAnswer: "Twoja odpowiedź: {score}",
+    changeAnswer: "Zmiana zdania? Wybierz inną ocenę",
+    commentLabel: "Twój komentarz",
+    // "Limit znaków: {max}" sidesteps Polish plural forms of "znak" for any limit.
+    commentHint: "Opcjonalnie, limit znaków: {max}",
+    commentTooLong: "Komentarz jest za długi. Limit znaków: {max}.",
+    sendComment: "Wyślij komentarz",
+    commentSaved: "Komentarz został zapisany.",
+    answerUpdated: "Twoja odpowiedź została zaktualizowana.",
+    saveAnswer: "Zapisz moją odpowiedź",
+    confirm: "Potwierdź",
+    tryAgain: "Spróbuj ponownie",
+    scoreOutOf: "{score} na {max}",
+    scoreOutOfWithLabel: "{score} na {max}: {label}",
+    errors: {
+      expired: {
+        title: "Ten link wygasł",
+        body: "Linki do ankiet są ważne tylko przez ograniczony czas. Mimo to dziękujemy za chęć podzielenia się opinią.",
+      },
+      invalid: {
+        title: "Ten link jest nieprawidłowy",
+        body: "Nie rozpoznajemy tego linku. Sprawdź, czy został skopiowany w całości, lub użyj linku z najnowszej wiadomości e-mail.",
+      },
+      closed: {
+        title: "Ta ankieta jest zamknięta",
+        body: "Ankieta nie przyjmuje już odpowiedzi. Dziękujemy za zainteresowanie.",
+      },
+      tooManyRequests: {
+        title: "Zbyt wiele żądań",
+        body: "Odczekaj chwilę i spróbuj ponownie.",
+      },
+      serverError: {
+        title: "Coś poszło nie tak",
+        body: "Twoja odpowiedź mogła nie zostać zapisana. Spróbuj ponownie za chwilę.",
+      },
+    },
+  },
+};
+
+export function messages(locale: Locale): RespondentMessages {
+  return MESSAGES[locale];
+}
