@@ -34,3 +34,101 @@ CREATE TABLE IF NOT EXISTS surveys (
   updated_at INTEGER NOT NULL,
   archived_at INTEGER
 );
+
+-- One invitation = one recipient asked one survey once; its signed token is in every link of the email.
+CREATE TABLE IF NOT EXISTS invitations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, -- change order, for the rollup watermark
+  id TEXT NOT NULL UNIQUE,              -- random id carried inside the link token
+  survey_id TEXT NOT NULL REFERENCES surveys (id),
+  recipient TEXT NOT NULL,              -- the caller's id for the person, e.g. "cust-42"
+  email TEXT,
+  locale TEXT,                          -- language for this person's pages and snippet
+  properties TEXT NOT NULL DEFAULT '{}',-- JSON segment values: touchpoint, channel, country, variant, custom keys
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+-- The survey-fatigue throttle looks up a recipient's recent invitations to one survey.
+CREATE INDEX IF NOT EXISTS invitations_by_recipient ON invitations (survey_id, recipient, created_at);
+
+-- Every request to /r/… is kept as a raw event: what came, which score, and what it looked like.
+-- The counting rule (functions/respondent/counting-rule.ts) reads these to decide what counts,
+-- so a better rule can re-decide history. seq also orders changes for the rollup watermark.
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  invitation_id TEXT NOT NULL,
+  kind TEXT NOT NULL,                   -- view | tap | head | choose | comment | signal | override
+  score INTEGER,                        -- the score asked for, when the request named one
+  at INTEGER NOT NULL,
+  client TEXT NOT NULL,                 -- user-agent class: browser | headless | bot | tool | empty | admin
+  asn INTEGER,                          -- request.cf.asn when present
+  country TEXT,                         -- request.cf.country when present
+  signals TEXT NOT NULL DEFAULT '{}'    -- JSON: browser evidence (sec-fetch, accept-language, prefetch, form nonce…)
+);
+CREATE INDEX IF NOT EXISTS events_by_invitation ON events (invitation_id, seq);
+
+-- At most one response per invitation: the latest choice of the person, as the counting rule decides.
+CREATE TABLE IF NOT EXISTS responses (
+  id TEXT PRIMARY KEY,                  -- "rsp_" + invitation id, so concurrent writers agree on it
+  invitation_id TEXT NOT NULL UNIQUE REFERENCES invitations (id),
+  survey_id TEXT NOT NULL REFERENCES surveys (id),
+  score INTEGER NOT NULL,
+  comment TEXT,
+  status TEXT NOT NULL CHECK (status IN ('counted', 'suspected', 'excluded')),
+  reason TEXT NOT NULL,                 -- why the rule (or an admin) decided this status
+  override TEXT CHECK (override IN ('counted', 'excluded')), -- an admin's decision, which wins over the rule
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  event_seq INTEGER NOT NULL            -- the newest event this decision saw; older decisions never overwrite newer ones
+);
+CREATE INDEX IF NOT EXISTS responses_by_survey ON responses (survey_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS responses_by_change ON responses (event_seq);
+
+-- ── Rollups (functions/rollups/) ────────────────────────────────────────────────────────────────
+-- Additive histograms per survey × local day × dimension value; the metrics API and the report site
+-- read only these. The counts of all scores of a row sit in one JSON array rather than one row per
+-- score: a bucket with 40 segment values on an 11-point NPS scale is 40 rows instead of up to 440,
+-- so a recompute writes, and a 90-day query reads, an order of magnitude fewer rows (D1 bills and
+-- limits by rows). Counts are only ever added up in the Worker, never in SQL, so nothing is lost.
+CREATE TABLE IF NOT EXISTS rollup_days (
+  survey_id TEXT NOT NULL,
+  day TEXT NOT NULL,                    -- local day YYYY-MM-DD in the survey's time zone (DST-correct)
+  dimension TEXT NOT NULL,              -- 'all', touchpoint, locale, country, channel, variant, or a custom segment key
+  value TEXT NOT NULL,                  -- the dimension's value; '' for 'all' and where the property was not set
+  counts TEXT NOT NULL,                 -- JSON array: counts[i] = counted responses scoring scale_min + i, first chosen this day
+  invitations INTEGER NOT NULL,         -- invitations created this day
+  comments INTEGER NOT NULL,            -- counted responses with a comment
+  excluded INTEGER NOT NULL,            -- responses suspected (scanner clicks) or excluded by an admin: never in counts
+  PRIMARY KEY (survey_id, day, dimension, value)
+) WITHOUT ROWID;
+-- The metrics API reads one dimension of one survey over a range of days.
+CREATE INDEX IF NOT EXISTS rollup_days_by_dimension ON rollup_days (survey_id, dimension, day);
+-- Recomputing a bucket reads that survey-day's invitations (responses use responses_by_survey).
+CREATE INDEX IF NOT EXISTS invitations_by_survey_time ON invitations (survey_id, created_at);
+
+-- How far the rollup has read each change stream: a single row (id = 1), written in the same
+-- db.batch as the rollup rows it covers, so rows and watermark never disagree.
+CREATE TABLE IF NOT EXISTS rollup_watermarks (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  responses_seq INTEGER NOT NULL,       -- highest responses.event_seq rolled up (new taps, comments, overrides)
+  invitations_seq INTEGER NOT NULL,     -- highest invitations.seq rolled up
+  updated_at INTEGER NOT NULL
+);
+
+-- Buckets to recompute that no sequence reveals: deleted rows leave no event_seq behind. Whoever
+-- deletes responses or invitations (erasure) inserts one touch per deleted row in the same batch as
+-- the DELETE; the next tick recomputes those survey-days and removes the touches it consumed in the
+-- batch that writes the corrected rows.
+CREATE TABLE IF NOT EXISTS rollup_touches (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  survey_id TEXT NOT NULL,
+  at INTEGER NOT NULL                   -- created_at of the deleted row; the rollup maps it to the survey's local day
+);
+
+-- Notes on a survey's timeline ("new webshop software released"), drawn on every trend.
+CREATE TABLE IF NOT EXISTS annotations (
+  id TEXT PRIMARY KEY,
+  survey_id TEXT NOT NULL REFERENCES surveys (id),
+  at INTEGER NOT NULL,                  -- the moment annotated
+  label TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS annotations_by_survey ON annotations (survey_id, at);

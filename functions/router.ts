@@ -4,11 +4,16 @@ import { health } from "./api/health";
 import { createKey, deleteKey, listKeys } from "./api/keys";
 import { openApiDocument } from "./api/openapi";
 import { archiveSurvey, createSurvey, getSurveyRoute, listSurveysRoute, patchSurvey } from "./api/surveys";
+import { createInvitations } from "./api/invitations";
+import { listResponsesRoute, overrideResponse } from "./api/responses";
 import { ApiError, errorResponse, toErrorResponse } from "./http/errors";
+import { probe, respondentFailure, showScale, signal, submit, tap } from "./respondent/routes";
 
 /** Every route of the Worker, in one table; the OpenAPI test holds this list and the document together. */
 export const router = AutoRouter({
-  catch: toErrorResponse,
+  // Respondents get a page in their language, developers a JSON error.
+  catch: (error: unknown, request: Request) =>
+    new URL(request.url).pathname.startsWith("/r/") && !(error instanceof ApiError) ? respondentFailure(request) : toErrorResponse(error),
   // AutoRouter calls `missing` as a response handler: (response, request, ...args).
   missing: (_response: unknown, request: Request) =>
     errorResponse(new ApiError(404, "not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`)),
@@ -26,4 +31,15 @@ router
   .get("/api/v1/surveys", requireScope("surveys:read"), listSurveysRoute)
   .get("/api/v1/surveys/:id", requireScope("surveys:read"), getSurveyRoute)
   .patch("/api/v1/surveys/:id", requireScope("surveys:write"), patchSurvey)
-  .delete("/api/v1/surveys/:id", requireScope("surveys:write"), archiveSurvey);
+  .delete("/api/v1/surveys/:id", requireScope("surveys:write"), archiveSurvey)
+
+  .post("/api/v1/surveys/:id/invitations", requireScope("invitations:write"), createInvitations)
+  .get("/api/v1/surveys/:id/responses", requireScope("responses:read"), listResponsesRoute)
+  .patch("/api/v1/responses/:id", requireScope("responses:write"), overrideResponse)
+
+  .get("/r/:token", showScale)
+  .head("/r/:token", probe)
+  .post("/r/:token", submit)
+  .get("/r/:token/:score", tap)
+  .head("/r/:token/:score", probe)
+  .post("/r/:token/signal", signal);

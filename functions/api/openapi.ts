@@ -14,6 +14,7 @@ const authErrors = {
   "401": errorResponse("Missing or invalid credentials."),
   "403": errorResponse("The key lacks the required scope."),
 };
+const HTML = { "text/html": { schema: { type: "string" } } };
 const secured = (scope: string) => ({ security: [{ bearer: [scope] }] });
 const idParam = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
 
@@ -113,6 +114,39 @@ const document = {
         additionalProperties: false,
         description: "Any editable field; id, metric and scale cannot change.",
         properties: { ...editableSurveyFields, archived: { type: "boolean" } },
+      },
+      Response: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          invitation: { type: "string" },
+          recipient: { type: "string" },
+          score: { type: "integer" },
+          comment: { type: ["string", "null"] },
+          status: { enum: ["counted", "suspected", "excluded"], description: "Only counted responses enter metrics." },
+          reason: {
+            type: "string",
+            description: "Why: tap, confirmed, override, sweep, replay, cloud_network, headless_client, bot_client, tool_client, empty_client.",
+          },
+          override: { enum: ["counted", "excluded", null] },
+          locale: { type: ["string", "null"] },
+          properties: { type: "object", additionalProperties: { type: "string" } },
+          created_at: { type: "string", format: "date-time" },
+          updated_at: { type: "string", format: "date-time" },
+        },
+      },
+      Invitation: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          recipient: { type: "string" },
+          locale: { enum: [...LOCALES] },
+          expires_at: { type: "string", format: "date-time" },
+          url: { type: "string", description: "The page with the whole scale, for a plain link." },
+          links: { type: "object", additionalProperties: { type: "string" }, description: "One one-tap link per score." },
+          html: { type: "string", description: "Paste-ready email block: table layout, inline styles, no script." },
+          text: { type: "string", description: "The plain-text equivalent." },
+        },
       },
       Survey: {
         type: "object",
@@ -234,6 +268,160 @@ const document = {
         ...secured("surveys:write"),
         parameters: [idParam("id", "Survey id")],
         responses: { "200": { description: "The archived survey", content: json(ref("Survey")) }, "404": errorResponse("Unknown survey"), ...authErrors },
+      },
+    },
+
+    "/api/v1/surveys/{id}/invitations": {
+      post: {
+        operationId: "createInvitations",
+        summary: "Create invitations: one-tap links and email snippets per recipient",
+        ...secured("invitations:write"),
+        parameters: [idParam("id", "Survey id")],
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["recipients"],
+            additionalProperties: false,
+            properties: {
+              recipients: {
+                type: "array",
+                minItems: 1,
+                maxItems: 1000,
+                items: {
+                  type: "object",
+                  required: ["recipient"],
+                  additionalProperties: false,
+                  properties: {
+                    recipient: { type: "string", maxLength: 200 },
+                    email: { type: "string", format: "email" },
+                    locale: { enum: [...LOCALES] },
+                    properties: {
+                      type: "object",
+                      description: "Segment values: touchpoint, channel, country (ISO 3166), variant and the survey's segments.",
+                      additionalProperties: { type: ["string", "number", "boolean"] },
+                    },
+                  },
+                },
+              },
+              expires_in_days: { type: "integer", minimum: 1, maximum: 365, default: 30 },
+              throttle_days: { type: "integer", minimum: 1, maximum: 3650, description: "Skip anyone this survey invited within so many days." },
+              snippets: { type: "boolean", default: true, description: "Include html and text per invitation." },
+            },
+          }),
+        },
+        responses: {
+          "201": {
+            description: "Created",
+            content: json({
+              type: "object",
+              properties: {
+                invitations: { type: "array", items: ref("Invitation") },
+                skipped: {
+                  type: "array",
+                  items: { type: "object", properties: { recipient: { type: "string" }, reason: { enum: ["recently_invited", "duplicate_in_request"] } } },
+                },
+              },
+            }),
+          },
+          "400": errorResponse("Invalid field"),
+          "404": errorResponse("Unknown survey"),
+          "409": errorResponse("The survey is archived"),
+          ...authErrors,
+        },
+      },
+    },
+    "/api/v1/surveys/{id}/responses": {
+      get: {
+        operationId: "listResponses",
+        summary: "List responses, newest first",
+        ...secured("responses:read"),
+        parameters: [
+          idParam("id", "Survey id"),
+          { name: "status", in: "query", schema: { enum: ["counted", "suspected", "excluded"] } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+          { name: "cursor", in: "query", schema: { type: "string" }, description: "next_cursor of the previous page" },
+        ],
+        responses: {
+          "200": {
+            description: "A page of responses",
+            content: json({ type: "object", properties: { responses: { type: "array", items: ref("Response") }, next_cursor: { type: ["string", "null"] } } }),
+          },
+          "400": errorResponse("Invalid query"),
+          "404": errorResponse("Unknown survey"),
+          ...authErrors,
+        },
+      },
+    },
+    "/api/v1/responses/{id}": {
+      patch: {
+        operationId: "overrideResponse",
+        summary: "Override the counting rule for one response",
+        ...secured("responses:write"),
+        parameters: [idParam("id", "Response id")],
+        requestBody: {
+          required: true,
+          content: json({ type: "object", required: ["status"], properties: { status: { enum: ["counted", "excluded", "auto"] } } }),
+        },
+        responses: {
+          "200": { description: "The response with its new status", content: json(ref("Response")) },
+          "400": errorResponse("Invalid field"),
+          "404": errorResponse("Unknown response"),
+          ...authErrors,
+        },
+      },
+    },
+    "/r/{token}": {
+      get: {
+        operationId: "respondentScale",
+        summary: "Respondent page with the whole scale (HTML)",
+        parameters: [idParam("token", "Signed link token")],
+        responses: { "200": { description: "Page", content: HTML }, "404": { description: "Unknown or forged link (page)" }, "410": { description: "Expired link or closed survey (page)" } },
+      },
+      head: {
+        operationId: "respondentProbe",
+        summary: "Link check; recorded, never counted",
+        parameters: [idParam("token", "Signed link token")],
+        responses: { "200": { description: "Link exists" }, "404": { description: "Unknown link" } },
+      },
+      post: {
+        operationId: "respondentSubmit",
+        summary: "The page's forms: choose another score, or leave a comment",
+        parameters: [idParam("token", "Signed link token")],
+        requestBody: {
+          content: {
+            "application/x-www-form-urlencoded": {
+              schema: {
+                type: "object",
+                required: ["score"],
+                properties: { action: { enum: ["choose", "comment"] }, score: { type: "integer" }, comment: { type: "string", maxLength: 2000 }, nonce: { type: "string" } },
+              },
+            },
+          },
+        },
+        responses: { "200": { description: "Page", content: HTML }, "400": { description: "Not a valid form (page)" } },
+      },
+    },
+    "/r/{token}/{score}": {
+      get: {
+        operationId: "respondentTap",
+        summary: "The one-tap link from the email (HTML)",
+        parameters: [idParam("token", "Signed link token"), { name: "score", in: "path", required: true, schema: { type: "integer" } }],
+        responses: { "200": { description: "Thank-you page with the choice marked", content: HTML }, "400": { description: "Score not on the scale (page)" } },
+      },
+      head: {
+        operationId: "respondentProbeScore",
+        summary: "Link check; recorded, never counted",
+        parameters: [idParam("token", "Signed link token"), { name: "score", in: "path", required: true, schema: { type: "integer" } }],
+        responses: { "200": { description: "Link exists" } },
+      },
+    },
+    "/r/{token}/signal": {
+      post: {
+        operationId: "respondentSignal",
+        summary: "Beacon sent by the page on a person's first input",
+        parameters: [idParam("token", "Signed link token")],
+        responses: { "204": { description: "Recorded" } },
       },
     },
   },

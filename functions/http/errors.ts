@@ -12,6 +12,8 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (code: string, message: string, field?: string) => new ApiError(400, code, message, field);
+export const payloadTooLarge = (maxBytes: number) =>
+  new ApiError(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} was not found.`);
 
 export function errorResponse(error: ApiError): Response {

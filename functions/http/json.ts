@@ -1,4 +1,5 @@
-import { ApiError, badRequest } from "./errors";
+import { readLimitedText } from "./body";
+import { ApiError, badRequest, payloadTooLarge } from "./errors";
 
 export const MAX_JSON_BYTES = 1_048_576;
 
@@ -12,7 +13,7 @@ export async function readJsonObject(request: Request, maxBytes = MAX_JSON_BYTES
     throw new ApiError(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (declared > maxBytes) throw payloadTooLarge(maxBytes);
   const text = await readLimitedText(request, maxBytes);
   let value: unknown;
   try {
@@ -26,33 +27,3 @@ export async function readJsonObject(request: Request, maxBytes = MAX_JSON_BYTES
   return value as Record<string, unknown>;
 }
 
-async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw badRequest("invalid_json", "The body is not valid UTF-8.");
-  }
-}
-
-const tooLarge = (maxBytes: number) =>
-  new ApiError(413, "payload_too_large", `The body is larger than ${maxBytes} bytes.`);

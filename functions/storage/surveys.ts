@@ -4,7 +4,7 @@ import type { Headline, Metric } from "../scoring/metrics";
 
 /** The `surveys` table: every SQL statement that touches it lives here. */
 
-interface SurveyRow {
+export interface SurveyRow {
   id: string;
   name: string;
   metric: Metric;
@@ -38,10 +38,10 @@ export interface StoredSurvey extends Survey {
   archived_at: number | null;
 }
 
-const COLUMNS =
+export const SURVEY_COLUMNS =
   "id, name, metric, scale_min, scale_max, satisfied_min, headline, locale, timezone, touchpoint, attribute, public, min_public_n, settings, created_at, updated_at, archived_at";
 
-function fromRow(row: SurveyRow): StoredSurvey {
+export function surveyFromRow(row: SurveyRow): StoredSurvey {
   const settings = JSON.parse(row.settings) as SurveySettings;
   return {
     id: row.id,
@@ -83,7 +83,7 @@ function settingsOf(survey: Survey): string {
 export async function insertSurvey(db: D1Database, survey: Survey, now: number): Promise<boolean> {
   const result = await db
     .prepare(
-      `INSERT INTO surveys (${COLUMNS})
+      `INSERT INTO surveys (${SURVEY_COLUMNS})
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, NULL)
        ON CONFLICT (id) DO NOTHING`,
     )
@@ -109,8 +109,8 @@ export async function insertSurvey(db: D1Database, survey: Survey, now: number):
 }
 
 export async function getSurvey(db: D1Database, id: string): Promise<StoredSurvey | null> {
-  const row = await db.prepare(`SELECT ${COLUMNS} FROM surveys WHERE id = ?1`).bind(id).first<SurveyRow>();
-  return row ? fromRow(row) : null;
+  const row = await db.prepare(`SELECT ${SURVEY_COLUMNS} FROM surveys WHERE id = ?1`).bind(id).first<SurveyRow>();
+  return row ? surveyFromRow(row) : null;
 }
 
 export interface SurveyPage {
@@ -125,13 +125,13 @@ export async function listSurveys(
 ): Promise<SurveyPage> {
   const { results } = await db
     .prepare(
-      `SELECT ${COLUMNS} FROM surveys
+      `SELECT ${SURVEY_COLUMNS} FROM surveys
        WHERE (?1 = 1 OR archived_at IS NULL) AND id > ?2
        ORDER BY id LIMIT ?3`,
     )
     .bind(options.includeArchived ? 1 : 0, options.after ?? "", options.limit + 1)
     .all<SurveyRow>();
-  const page = results.slice(0, options.limit).map(fromRow);
+  const page = results.slice(0, options.limit).map(surveyFromRow);
   return { surveys: page, next_cursor: results.length > options.limit ? (page.at(-1)?.id ?? null) : null };
 }
 

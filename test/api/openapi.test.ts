@@ -4,7 +4,7 @@ import { OPENAPI } from "../../functions/api/openapi";
 import { router } from "../../functions/router";
 import { api } from "../helpers/api";
 
-const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+const METHODS = ["get", "head", "post", "put", "patch", "delete"] as const;
 
 /** "METHOD /path/{param}" for every operation in the document. */
 function documentedOperations(): string[] {

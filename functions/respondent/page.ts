@@ -1,0 +1,89 @@
+/**
+ * The respondent's page, as one small self-contained HTML document: no cookies, no third-party
+ * requests, no script needed (a tiny optional beacon reports a real person's input). Pure.
+ */
+import { escapeHtml } from "../http/html";
+import type { Locale } from "../i18n/locales";
+import { COMMENT_MAX_LENGTH, format, messages, scaleLabels, type ErrorKind } from "../i18n/respondent-messages";
+import { DEFAULT_FOLLOW_UP } from "../i18n/survey-defaults";
+import { surveyQuestion } from "../i18n/survey-question";
+import type { Survey } from "../surveys/survey-input";
+
+export type PageSurvey = Pick<Survey, "metric" | "scale" | "question" | "locale" | "attribute" | "follow_up">;
+
+export interface ChoicePage {
+  survey: PageSurvey;
+  locale: Locale;
+  /** The link token; forms post back to /r/{token}. */
+  token: string;
+  /** The score the person chose, or null for the bare scale. */
+  chosen: number | null;
+  comment: string | null;
+  /** A one-time id for the forms on this page, so a replayed POST can be told apart. */
+  nonce: string;
+  notice?: "answerUpdated" | "commentSaved" | "commentTooLong";
+}
+
+const STYLE = `:root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;--accent:#1a56db;--line:#d0d7de}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9aa4ae;--accent:#6ea8fe;--line:#30363d}}
+body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:36rem;margin:0 auto;padding:1.5rem 1rem}h1{font-size:1.5rem;margin:.5rem 0}
+.status{font-weight:600}.muted{color:var(--muted)}fieldset{border:0;padding:0;margin:1.5rem 0}legend{font-weight:600;margin-bottom:.5rem}
+.scale{display:flex;flex-wrap:wrap;gap:.4rem}.scale button{min-width:2.9rem;min-height:2.9rem;padding:.35rem .6rem;border:2px solid var(--accent);border-radius:.5rem;background:transparent;color:var(--fg);font:inherit;cursor:pointer}
+.scale button[aria-pressed=true]{background:var(--accent);color:#fff;font-weight:700}.scale small{display:block;font-size:.75rem}
+.ends{display:flex;justify-content:space-between;font-size:.85rem;color:var(--muted)}
+label{display:block;font-weight:600;margin:1rem 0 .3rem}textarea{box-sizing:border-box;width:100%;min-height:7rem;font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
+.send{margin-top:.6rem;padding:.6rem 1.1rem;border:0;border-radius:.4rem;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer}
+:focus-visible{outline:3px solid var(--accent);outline-offset:2px}`;
+
+/** Sends one beacon on the first trusted pointer, key or touch input: a person, not a crawler. */
+export const BEACON_SCRIPT = `(()=>{let s=0;const f=e=>{if(s||!e.isTrusted)return;s=1;navigator.sendBeacon(document.body.dataset.signal)};for(const t of["pointerdown","keydown","touchstart"])addEventListener(t,f,{passive:true})})()`;
+
+function documentHtml(locale: Locale, title: string, body: string, extraBodyAttributes = ""): string {
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body${extraBodyAttributes}><main>${body}</main></body></html>`;
+}
+
+export function choicePage(page: ChoicePage): string {
+  const { survey, locale, token, chosen, nonce } = page;
+  const text = messages(locale);
+  const question = surveyQuestion(survey, locale);
+  const points = scaleLabels(survey.metric, survey.scale, locale);
+  const max = survey.scale.max;
+  const action = `/r/${encodeURIComponent(token)}`;
+  const chosenPoint = points.find((p) => p.score === chosen);
+
+  const heading = chosenPoint ? `<h1>${escapeHtml(text.thankYou)}</h1>` : `<h1>${escapeHtml(question)}</h1>`;
+  const answer = chosenPoint
+    ? `<p class="status" role="status">${escapeHtml(format(text.yourAnswer, { score: chosenPoint.label ? `${chosenPoint.score} – ${chosenPoint.label}` : chosenPoint.score }, locale))}</p>`
+    : "";
+  const notice = page.notice
+    ? `<p class="status" role="${page.notice === "commentTooLong" ? "alert" : "status"}">${escapeHtml(format(text[page.notice], { max: COMMENT_MAX_LENGTH }, locale))}</p>`
+    : "";
+  const worded = points.every((p) => p.label !== null);
+  const buttons = points
+    .map((p) => {
+      const name = p.label
+        ? format(text.scoreOutOfWithLabel, { score: p.score, max, label: p.label }, locale)
+        : format(text.scoreOutOf, { score: p.score, max }, locale);
+      const label = worded && p.label ? `<small aria-hidden="true">${escapeHtml(p.label)}</small>` : "";
+      return `<button name="score" value="${p.score}" aria-label="${escapeHtml(name)}" aria-pressed="${p.score === chosen}">${p.score}${label}</button>`;
+    })
+    .join("");
+  const ends = worded ? "" : `<div class="ends" aria-hidden="true"><span>${escapeHtml(points[0]!.label ?? "")}</span><span>${escapeHtml(points.at(-1)!.label ?? "")}</span></div>`;
+  const legend = chosenPoint ? `${question} ${text.changeAnswer}` : question;
+  const scaleForm = `<form method="post" action="${action}"><input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="action" value="choose"><fieldset><legend${chosenPoint ? "" : ' class="muted"'}>${escapeHtml(legend)}</legend><div class="scale">${buttons}</div>${ends}</fieldset></form>`;
+
+  const prompt = survey.follow_up[locale] ?? survey.follow_up[survey.locale] ?? DEFAULT_FOLLOW_UP[locale];
+  const commentForm = chosenPoint
+    ? `<form method="post" action="${action}"><input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="action" value="comment"><input type="hidden" name="score" value="${chosenPoint.score}"><label for="comment">${escapeHtml(prompt)}</label><textarea id="comment" name="comment" maxlength="${COMMENT_MAX_LENGTH}" aria-describedby="comment-hint">${escapeHtml(page.comment ?? "")}</textarea><p id="comment-hint" class="muted">${escapeHtml(format(text.commentHint, { max: COMMENT_MAX_LENGTH }, locale))}</p><button class="send" type="submit">${escapeHtml(text.sendComment)}</button></form>`
+    : "";
+
+  // After a choice the comment comes first; the scale stays below for a change of mind.
+  const body = `${heading}${answer}${notice}${commentForm}${scaleForm}<script>${BEACON_SCRIPT}</script>`;
+  return documentHtml(locale, text.pageTitle, body, ` data-signal="${action}/signal"`);
+}
+
+export function errorPage(kind: ErrorKind, locale: Locale): string {
+  const { title, body } = messages(locale).errors[kind];
+  return documentHtml(locale, title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p>`);
+}

@@ -1,0 +1,53 @@
+import { decide, type Decision } from "./counting-rule";
+import type { RequestFacts } from "./request-signals";
+import type { EventKind } from "./counting-rule";
+import { recordEvent } from "../storage/events";
+import { setComment, upsertDecision } from "../storage/responses";
+
+export interface Choice {
+  invitationId: string;
+  surveyId: string;
+  kind: EventKind;
+  score: number | null;
+  facts: RequestFacts;
+  /** A comment to keep (null clears it); undefined leaves the stored one alone. */
+  comment?: string | null;
+  now: number;
+}
+
+/**
+ * Keeps the raw event, re-decides the invitation from its whole history with the counting rule and
+ * writes that decision. Three round trips; the decision write is guarded by the event sequence, so
+ * concurrent requests for one invitation settle on the decision that saw the most events.
+ */
+export async function recordChoice(db: D1Database, choice: Choice): Promise<Decision | null> {
+  const history = await recordEvent(db, {
+    invitation_id: choice.invitationId,
+    kind: choice.kind,
+    score: choice.score,
+    at: choice.now,
+    client: choice.facts.client,
+    asn: choice.facts.asn,
+    country: choice.facts.country,
+    signals: choice.facts.signals,
+  });
+  return writeDecision(db, choice.invitationId, choice.surveyId, history, choice.now, choice.comment);
+}
+
+export async function writeDecision(
+  db: D1Database,
+  invitationId: string,
+  surveyId: string,
+  history: Awaited<ReturnType<typeof recordEvent>>,
+  now: number,
+  comment?: string | null,
+): Promise<Decision | null> {
+  const decision = decide(history);
+  if (!decision) return null;
+  const eventSeq = Math.max(...history.map((e) => e.seq));
+  const override = decision.reason === "override" ? (decision.status === "counted" ? "counted" : "excluded") : null;
+  const statements = [upsertDecision(db, { invitationId, surveyId, decision, override, eventSeq, now })];
+  if (comment !== undefined) statements.push(setComment(db, invitationId, comment, now));
+  await db.batch(statements);
+  return decision;
+}

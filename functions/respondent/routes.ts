@@ -1,0 +1,115 @@
+import type { IRequest } from "itty-router";
+import { readLimitedText } from "../http/body";
+import { ApiError } from "../http/errors";
+import { localeFromAcceptLanguage, DEFAULT_LOCALE } from "../i18n/locales";
+import { base64url, randomBytes } from "../security/secrets";
+import { cleanComment, parseRespondentForm, parseScore } from "./form";
+import { htmlResponse } from "./html-response";
+import { choicePage, errorPage, type ChoicePage } from "./page";
+import { recordChoice } from "./record";
+import { requestFacts, type CfLike } from "./request-signals";
+import { resolveLink, type ResolvedLink } from "./resolve";
+import { appendEvent } from "../storage/events";
+
+/** Respondent forms are tiny; anything bigger is not ours. */
+const MAX_FORM_BYTES = 16_384;
+
+type Found = Extract<ResolvedLink, { ok: true }>;
+
+const newNonce = () => base64url(randomBytes(12));
+const factsOf = (request: IRequest) => requestFacts(request.headers, (request as unknown as { cf?: CfLike }).cf);
+
+async function resolve(request: IRequest, env: Env): Promise<ResolvedLink> {
+  return resolveLink(env, request.params.token ?? "", request.headers.get("accept-language"), Date.now());
+}
+
+const failurePage = (failure: Extract<ResolvedLink, { ok: false }>) => htmlResponse(errorPage(failure.kind, failure.locale), failure.status);
+
+function page(found: Found, token: string, chosen: number | null, extra: Partial<ChoicePage> = {}): ChoicePage {
+  return { survey: found.survey, locale: found.locale, token, chosen, comment: null, nonce: newNonce(), ...extra };
+}
+
+/** GET /r/{token}: the scale, nothing chosen yet. */
+export async function showScale(request: IRequest, env: Env): Promise<Response> {
+  const found = await resolve(request, env);
+  if (!found.ok) return failurePage(found);
+  await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "view", score: null, at: Date.now(), ...factsOf(request) });
+  return htmlResponse(choicePage(page(found, request.params.token!, null)));
+}
+
+/** GET /r/{token}/{score}: the one tap from the email. */
+export async function tap(request: IRequest, env: Env): Promise<Response> {
+  const found = await resolve(request, env);
+  if (!found.ok) return failurePage(found);
+  const score = parseScore(request.params.score, found.survey.scale);
+  if (score === null) return htmlResponse(choicePage(page(found, request.params.token!, null)), 400);
+  await recordChoice(env.DB, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "tap", score, facts: factsOf(request), now: Date.now() });
+  return htmlResponse(choicePage(page(found, request.params.token!, score)));
+}
+
+/** HEAD /r/…: scanners probe links this way; keep the event, decide nothing. */
+export async function probe(request: IRequest, env: Env): Promise<Response> {
+  const found = await resolve(request, env);
+  if (!found.ok) return htmlResponse(null, found.status);
+  const score = request.params.score === undefined ? null : parseScore(request.params.score, found.survey.scale);
+  await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "head", score, at: Date.now(), ...factsOf(request) });
+  return htmlResponse(null);
+}
+
+/** POST /r/{token}: a new choice or a comment from the page's forms. */
+export async function submit(request: IRequest, env: Env): Promise<Response> {
+  const found = await resolve(request, env);
+  if (!found.ok) return failurePage(found);
+  const token = request.params.token!;
+  const type = request.headers.get("content-type") ?? "";
+  const body = /^application\/x-www-form-urlencoded\b/i.test(type) ? await readForm(request) : null;
+  const form = body === null ? null : parseRespondentForm(body, found.survey.scale);
+  if (!form) return htmlResponse(choicePage(page(found, token, null)), 400);
+
+  const facts = factsOf(request);
+  if (form.nonce) facts.signals.nonce = form.nonce;
+  const now = Date.now();
+  if (form.action === "choose") {
+    await recordChoice(env.DB, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "choose", score: form.score, facts, now });
+    return htmlResponse(choicePage(page(found, token, form.score, { notice: "answerUpdated" })));
+  }
+  const checked = cleanComment(form.comment);
+  if (!checked.ok) {
+    return htmlResponse(choicePage(page(found, token, form.score, { comment: form.comment, notice: "commentTooLong" })), 400);
+  }
+  await recordChoice(env.DB, {
+    invitationId: found.invitation.id,
+    surveyId: found.survey.id,
+    kind: "comment",
+    score: form.score,
+    facts,
+    comment: checked.comment,
+    now,
+  });
+  return htmlResponse(choicePage(page(found, token, form.score, { comment: checked.comment, notice: "commentSaved" })));
+}
+
+/** POST /r/{token}/signal: the page's beacon after a trusted pointer, key or touch input. */
+export async function signal(request: IRequest, env: Env): Promise<Response> {
+  const found = await resolve(request, env);
+  if (!found.ok) return new Response(null, { status: found.status });
+  const facts = factsOf(request);
+  facts.signals.trusted_input = true;
+  await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "signal", score: null, at: Date.now(), ...facts });
+  return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+}
+
+async function readForm(request: Request): Promise<string | null> {
+  try {
+    return await readLimitedText(request, MAX_FORM_BYTES);
+  } catch (error) {
+    if (error instanceof ApiError) return null;
+    throw error;
+  }
+}
+
+/** Unexpected failures on respondent routes still get a page in the person's language, safe to retry. */
+export function respondentFailure(request: Request): Promise<Response> {
+  const locale = localeFromAcceptLanguage(request.headers.get("accept-language")) ?? DEFAULT_LOCALE;
+  return htmlResponse(errorPage("serverError", locale), 503);
+}

@@ -1,0 +1,103 @@
+import type { Decision, Status } from "../respondent/counting-rule";
+
+/** The `responses` table: every SQL statement that touches it lives here. */
+
+export interface DecisionWrite {
+  invitationId: string;
+  surveyId: string;
+  decision: Decision;
+  override: "counted" | "excluded" | null;
+  eventSeq: number;
+  now: number;
+}
+
+export const responseId = (invitationId: string) => `rsp_${invitationId}`;
+
+/**
+ * Writes the rule's decision for an invitation. A decision made from an older view of the events
+ * never replaces a newer one, so concurrent taps settle on the decision that saw the most.
+ */
+export function upsertDecision(db: D1Database, write: DecisionWrite): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO responses (id, invitation_id, survey_id, score, status, reason, override, created_at, updated_at, event_seq)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
+       ON CONFLICT (invitation_id) DO UPDATE SET
+         score = excluded.score, status = excluded.status, reason = excluded.reason, override = excluded.override,
+         updated_at = excluded.updated_at, event_seq = excluded.event_seq
+       WHERE excluded.event_seq > responses.event_seq`,
+    )
+    .bind(
+      responseId(write.invitationId),
+      write.invitationId,
+      write.surveyId,
+      write.decision.score,
+      write.decision.status,
+      write.decision.reason,
+      write.override,
+      write.now,
+      write.eventSeq,
+    );
+}
+
+/** Keeps the person's latest comment; separate from the decision so a race never loses it. */
+export function setComment(db: D1Database, invitationId: string, comment: string | null, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE responses SET comment = ?2, updated_at = ?3 WHERE invitation_id = ?1").bind(invitationId, comment, now);
+}
+
+export interface ResponseRecord {
+  id: string;
+  invitation: string;
+  survey: string;
+  recipient: string;
+  score: number;
+  comment: string | null;
+  status: Status;
+  reason: string;
+  override: "counted" | "excluded" | null;
+  locale: string | null;
+  properties: Record<string, string>;
+  created_at: number;
+  updated_at: number;
+}
+
+interface ResponseRow extends Omit<ResponseRecord, "properties"> {
+  properties: string;
+}
+
+const fromRow = (row: ResponseRow): ResponseRecord => ({ ...row, properties: JSON.parse(row.properties) as Record<string, string> });
+
+const SELECT_RESPONSES = `
+  SELECT r.id, r.invitation_id AS invitation, r.survey_id AS survey, i.recipient, r.score, r.comment, r.status, r.reason,
+         r.override, i.locale, i.properties, r.created_at, r.updated_at
+  FROM responses r JOIN invitations i ON i.id = r.invitation_id`;
+
+export async function getResponse(db: D1Database, id: string): Promise<ResponseRecord | null> {
+  const row = await db.prepare(`${SELECT_RESPONSES} WHERE r.id = ?1`).bind(id).first<ResponseRow>();
+  return row ? fromRow(row) : null;
+}
+
+export interface ResponseCursor {
+  created_at: number;
+  id: string;
+}
+
+/** Newest first, a page at a time, optionally one status only. */
+export async function listResponses(
+  db: D1Database,
+  surveyId: string,
+  options: { status: Status | null; before: ResponseCursor | null; limit: number },
+): Promise<{ responses: ResponseRecord[]; next: ResponseCursor | null }> {
+  const { results } = await db
+    .prepare(
+      `${SELECT_RESPONSES}
+       WHERE r.survey_id = ?1 AND (?2 IS NULL OR r.status = ?2)
+         AND (?3 IS NULL OR r.created_at < ?3 OR (r.created_at = ?3 AND r.id < ?4))
+       ORDER BY r.created_at DESC, r.id DESC LIMIT ?5`,
+    )
+    .bind(surveyId, options.status, options.before?.created_at ?? null, options.before?.id ?? "", options.limit + 1)
+    .all<ResponseRow>();
+  const page = results.slice(0, options.limit).map(fromRow);
+  const last = page.at(-1);
+  return { responses: page, next: results.length > options.limit && last ? { created_at: last.created_at, id: last.id } : null };
+}
