@@ -34,7 +34,8 @@ main{max-width:36rem;margin:0 auto;padding:1.5rem 1rem}h1{font-size:1.5rem;margi
 .ends{display:flex;justify-content:space-between;font-size:.85rem;color:var(--muted)}
 label{display:block;font-weight:600;margin:1rem 0 .3rem}textarea{box-sizing:border-box;width:100%;min-height:7rem;font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
 .send{margin-top:.6rem;padding:.6rem 1.1rem;border:0;border-radius:.4rem;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer}
-:focus-visible{outline:3px solid var(--accent);outline-offset:2px}`;
+:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 
 /** Sends one beacon on the first trusted pointer, key or touch input: a person, not a crawler. */
 export const BEACON_SCRIPT = `(()=>{let s=0;const f=e=>{if(s||!e.isTrusted)return;s=1;navigator.sendBeacon(document.body.dataset.signal)};for(const t of["pointerdown","keydown","touchstart"])addEventListener(t,f,{passive:true})})()`;
@@ -65,8 +66,9 @@ export function choicePage(page: ChoicePage): string {
       const name = p.label
         ? format(text.scoreOutOfWithLabel, { score: p.score, max, label: p.label }, locale)
         : format(text.scoreOutOf, { score: p.score, max }, locale);
-      const label = worded && p.label ? `<small aria-hidden="true">${escapeHtml(p.label)}</small>` : "";
-      return `<button name="score" value="${p.score}" aria-label="${escapeHtml(name)}" aria-pressed="${p.score === chosen}">${p.score}${label}</button>`;
+      const label = worded && p.label ? `<small>${escapeHtml(p.label)}</small>` : "";
+      // The spoken name starts with the visible number, so "click 4" works for voice control too.
+      return `<button name="score" value="${p.score}" aria-pressed="${p.score === chosen}"><span aria-hidden="true">${p.score}${label}</span><span class="sr">${escapeHtml(name)}</span></button>`;
     })
     .join("");
   const ends = worded ? "" : `<div class="ends" aria-hidden="true"><span>${escapeHtml(points[0]!.label ?? "")}</span><span>${escapeHtml(points.at(-1)!.label ?? "")}</span></div>`;

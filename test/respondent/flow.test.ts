@@ -87,13 +87,13 @@ describe("a person's tap", () => {
     const html = await page.text();
     expect(new TextEncoder().encode(html).length).toBeLessThan(15_000);
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('value="4" aria-label="4 out of 5: Satisfied" aria-pressed="true"');
+    expect(html).toContain('value="4" aria-pressed="true"><span aria-hidden="true">4<small>Satisfied</small></span><span class="sr">4 out of 5: Satisfied</span>');
     expect(html).toContain("What could we do better?");
     expect(await responseOf(invitation!.id)).toMatchObject({ score: 4, status: "counted", reason: "tap" });
 
     const changed = await postForm(invitation!.url, { action: "choose", score: "2", nonce: nonceOf(html) });
     expect(changed.status).toBe(200);
-    expect(await changed.text()).toContain('aria-pressed="true">2');
+    expect(await changed.text()).toContain('value="2" aria-pressed="true">');
     expect(await responseOf(invitation!.id)).toMatchObject({ score: 2, status: "counted", reason: "confirmed" });
 
     const comment = 'Slow reply <script>alert("x")</script> & more';

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+
+/** A real `wrangler dev` on a free port with its own empty local D1, as `npm start` runs it. */
+export interface Server {
+  base: string;
+  adminToken: string;
+  linkSecret: string;
+  stop(): Promise<void>;
+}
+
+const BIN = join(process.cwd(), "node_modules", ".bin");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(BIN, "wrangler"), args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => (stderr += chunk));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")}: ${stderr}`))));
+  });
+}
+
+export async function startServer(): Promise<Server> {
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "tapscore-browser-"));
+  const adminToken = "browser-admin-token-0123456789abcdef";
+  const linkSecret = "browser-link-secret-0123456789abcdef";
+  const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false" };
+  await run(["d1", "execute", "DB", "--local", "--persist-to", state, "--file=schema.sql"], env);
+  const vars = [`ADMIN_TOKEN:${adminToken}`, `LINK_SECRET:${linkSecret}`, "SESSION_SECRET:browser-session-secret-0123456789"];
+  const child: ChildProcess = spawn(
+    join(BIN, "wrangler"),
+    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", ...vars.flatMap((v) => ["--var", v])],
+    { env, stdio: "ignore", detached: true },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // still starting
+    }
+    if (Date.now() > deadline) throw new Error("wrangler dev did not start");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    base,
+    adminToken,
+    linkSecret,
+    async stop() {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      await new Promise((r) => setTimeout(r, 300));
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** Calls the API of the running server with the admin token. */
+export async function adminApi<T>(server: Server, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}

@@ -1,0 +1,124 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signToken, parseLinkSecrets } from "../../functions/links/token";
+import { axeViolations } from "./axe";
+import { adminApi, launchChromium, startServer, type Server } from "./harness";
+
+interface Invited {
+  id: string;
+  url: string;
+  links: Record<string, string>;
+}
+interface ResponseRow {
+  recipient: string;
+  score: number;
+  status: string;
+  reason: string;
+  comment: string | null;
+}
+
+/** Headless Chromium says "HeadlessChrome"; a person's Chrome does not. */
+const PERSON_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36";
+
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  await adminApi(server, "POST", "/api/v1/surveys", { id: "support", name: "Support", metric: "csat", locale: "en" });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function invite(recipients: Record<string, unknown>[]): Promise<Invited[]> {
+  return (await adminApi<{ invitations: Invited[] }>(server, "POST", "/api/v1/surveys/support/invitations", { recipients })).invitations;
+}
+
+async function responses(): Promise<Map<string, ResponseRow>> {
+  const { responses } = await adminApi<{ responses: ResponseRow[] }>(server, "GET", "/api/v1/surveys/support/responses");
+  return new Map(responses.map((r) => [r.recipient, r]));
+}
+
+describe("a person in Chromium", () => {
+  it("taps a score, changes it, leaves a comment: counted with the final choice, accessible throughout", async () => {
+    const [invitation] = await invite([{ recipient: "alice" }]);
+    const context = await browser.newContext({ bypassCSP: true, locale: "en-GB", userAgent: PERSON_UA });
+    const page = await context.newPage();
+
+    const tapped = await page.goto(invitation!.links["4"]!);
+    expect(tapped?.status()).toBe(200);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Thank you!");
+    expect(await page.getByRole("button", { name: "4 out of 5: Satisfied" }).getAttribute("aria-pressed")).toBe("true");
+    expect(await axeViolations(page)).toEqual([]);
+    expect((await responses()).get("alice")).toMatchObject({ score: 4, status: "counted" });
+
+    await page.getByRole("button", { name: "2 out of 5: Dissatisfied" }).click();
+    await page.waitForLoadState();
+    expect(await page.getByRole("button", { name: "2 out of 5: Dissatisfied" }).getAttribute("aria-pressed")).toBe("true");
+    expect((await responses()).get("alice")).toMatchObject({ score: 2, status: "counted", reason: "confirmed" });
+
+    await page.getByLabel("What could we do better?").fill("The <script>alert(1)</script> wait was long");
+    await page.getByRole("button", { name: "Send comment" }).click();
+    await page.waitForLoadState();
+    expect(await page.getByText("Your comment has been saved.").count()).toBe(1);
+    expect(await page.locator("textarea").inputValue()).toBe("The <script>alert(1)</script> wait was long");
+    expect(await axeViolations(page)).toEqual([]);
+    expect((await responses()).get("alice")).toMatchObject({ score: 2, comment: "The <script>alert(1)</script> wait was long" });
+    await context.close();
+  });
+
+  it("is counted without JavaScript too", async () => {
+    const [invitation] = await invite([{ recipient: "bob" }]);
+    const context = await browser.newContext({ javaScriptEnabled: false, userAgent: PERSON_UA });
+    const page = await context.newPage();
+    await page.goto(invitation!.links["5"]!);
+    await page.getByRole("button", { name: "3 out of 5: Neutral" }).click();
+    await page.waitForLoadState();
+    expect((await responses()).get("bob")).toMatchObject({ score: 3, status: "counted" });
+    await context.close();
+  });
+
+  it("sees the bare scale at the invitation's plain URL with no axe violations", async () => {
+    const [invitation] = await invite([{ recipient: "carol", locale: "sv" }]);
+    const context = await browser.newContext({ bypassCSP: true, userAgent: PERSON_UA });
+    const page = await context.newPage();
+    await page.goto(invitation!.url);
+    expect(await page.locator("html").getAttribute("lang")).toBe("sv");
+    expect(await page.getByRole("button").count()).toBe(5);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("what is not a person", () => {
+  it("a scanner fetching every link of another invitation is not counted", async () => {
+    const [invitation] = await invite([{ recipient: "scanned" }]);
+    await Promise.all(
+      Object.values(invitation!.links).map((link) =>
+        fetch(link, { headers: { "user-agent": PERSON_UA } }),
+      ),
+    );
+    await fetch(invitation!.links["1"]!, { method: "HEAD" });
+    expect((await responses()).get("scanned")).toMatchObject({ status: "suspected", reason: "sweep" });
+  });
+
+  it("forged and expired links get a localized page with a 4xx", async () => {
+    const [invitation] = await invite([{ recipient: "dave", locale: "de" }]);
+    const context = await browser.newContext({ bypassCSP: true, locale: "nl-NL", userAgent: PERSON_UA });
+    const page = await context.newPage();
+    const token = new URL(invitation!.url).pathname.split("/")[2]!;
+    const forged = `${server.base}/r/${token.slice(0, 20)}${token[20] === "A" ? "B" : "A"}${token.slice(21)}/5`;
+    expect((await page.goto(forged))?.status()).toBe(404);
+    expect(await page.locator("html").getAttribute("lang")).toBe("nl");
+    expect(await axeViolations(page)).toEqual([]);
+
+    const expired = await signToken(parseLinkSecrets(server.linkSecret), { invitationId: invitation!.id, expiresAt: Date.now() - 60_000 });
+    expect((await page.goto(`${server.base}/r/${expired}/5`))?.status()).toBe(410);
+    expect(await page.locator("html").getAttribute("lang")).toBe("de");
+    expect((await responses()).has("dave")).toBe(false);
+    await context.close();
+  });
+});
