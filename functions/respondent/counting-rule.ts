@@ -9,13 +9,14 @@ import type { ClientClass, Signals } from "./request-signals";
  * - bot, tool, headless or empty user agents;
  * - a sweep: three or more different scores of one email fetched in one burst by one kind of client;
  * - a replay: a form POST repeated with the same one-time form id;
- * - a form POST although no person ever loaded the page that holds the form;
+ * - a form POST from a page that a scanner, not a person, loaded;
  * - a request from a cloud or scanner network without a browser's navigation headers.
  * Everything else is a person: one tap counts at once (people without JavaScript get no second
  * step), a later tap or form choice replaces it, and the latest human choice wins.
  */
 
-export type EventKind = "view" | "tap" | "head" | "choose" | "comment" | "signal" | "override";
+/** "ingest": a score collected elsewhere and sent by a trusted API client (server-side ingestion, import). */
+export type EventKind = "view" | "tap" | "head" | "choose" | "comment" | "signal" | "override" | "ingest";
 export type Status = "counted" | "suspected" | "excluded";
 
 export interface RuleEvent {
@@ -56,7 +57,7 @@ export const SWEEP_DISTINCT_SCORES = 3;
 
 /** GETs that serve our page: a tap (with a score) or a view (without). */
 const PAGE_LOADS: ReadonlySet<EventKind> = new Set(["tap", "view"]);
-const CHOICE_KINDS: ReadonlySet<EventKind> = new Set(["tap", "choose", "comment"]);
+const CHOICE_KINDS: ReadonlySet<EventKind> = new Set(["tap", "choose", "comment", "ingest"]);
 /** Requests our page makes: form posts and the beacon. */
 const POST_KINDS: ReadonlySet<EventKind> = new Set(["choose", "comment", "signal"]);
 
@@ -76,7 +77,9 @@ export function decide(events: readonly RuleEvent[]): Decision | null {
   if (human.length > 0) {
     // A form post or a trusted-input beacon from a person is a second, deliberate step.
     const confirmed = ordered.some(
-      (e) => isHuman(e) && (e.kind === "choose" || e.kind === "comment" || (e.kind === "signal" && e.signals.trusted_input === true)),
+      (e) =>
+        isHuman(e) &&
+        (e.kind === "choose" || e.kind === "comment" || e.kind === "ingest" || (e.kind === "signal" && e.signals.trusted_input === true)),
     );
     decision = { score: human.at(-1)!.score!, status: "counted", reason: confirmed ? "confirmed" : "tap" };
   } else {
@@ -93,24 +96,33 @@ function judgeAll(ordered: readonly RuleEvent[]): Map<number, Verdict> {
   const sweeps = sweepMembers(pageLoads);
   const verdicts = new Map<number, Verdict>();
   const usedNonces = new Set<string>();
+  const lastPageLoadByLook = new Map<string, Verdict>();
   let personLoadedPage = false;
-  let lastPageLoad: Verdict | undefined;
   for (const event of ordered) {
     if (event.signals.prefetch) continue;
-    if (PAGE_LOADS.has(event.kind)) {
+    if (event.kind === "ingest") {
+      // Sent with an API key by the team itself, about a person it asked elsewhere: trusted only from the API.
+      verdicts.set(event.seq, event.client === "admin" ? HUMAN : notHuman("tool_client"));
+    } else if (PAGE_LOADS.has(event.kind)) {
       const verdict = judgeRequest(event, sweeps);
       verdicts.set(event.seq, verdict);
+      lastPageLoadByLook.set(requestLook(event), verdict);
       personLoadedPage ||= verdict.human;
-      lastPageLoad = verdict;
     } else if (POST_KINDS.has(event.kind)) {
       const nonce = event.signals.nonce;
       const replayed = nonce !== undefined && nonce !== "" && usedNonces.has(nonce);
       if (nonce) usedNonces.add(nonce);
       let verdict = judgeRequest(event, sweeps);
       if (verdict.human && replayed) verdict = notHuman("replay");
-      // Our form is only on pages we served; if every page went to scanners, so did the form.
-      // A post with no page load before it at all was forged or replayed from elsewhere.
-      else if (verdict.human && !personLoadedPage) verdict = lastPageLoad ?? notHuman("replay");
+      else if (verdict.human && event.kind !== "signal") {
+        // A form is posted by the browser that loaded its page, and a form submission is a navigation
+        // like that page load: the latest page load of the same look says whose page it was. A scanner
+        // that submits the form it fetched is thus told apart from the person who tapped hours before.
+        // No such page load at all: the post was forged or replayed from elsewhere.
+        verdict = lastPageLoadByLook.get(requestLook(event)) ?? notHuman("replay");
+      } else if (verdict.human && !personLoadedPage) {
+        verdict = notHuman("replay"); // a beacon with no page of ours open to a person
+      }
       verdicts.set(event.seq, verdict);
     }
   }
