@@ -66,6 +66,15 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_by_invitation ON events (invitation_id, seq);
 
+-- Queue messages already written as events (INGEST_MODE = "queue", functions/queue/consumer.ts).
+-- Queues deliver at least once: the consumer inserts an event only for an id not in this table and
+-- records the id in the same db.batch, so a redelivered message changes nothing. A table of its own
+-- rather than a column on events, so re-applying this file to an existing database adds it safely.
+CREATE TABLE IF NOT EXISTS queue_messages (
+  id TEXT PRIMARY KEY,                  -- the message id the Worker gave the tap when it sent it
+  at INTEGER NOT NULL                   -- when the tap happened; ids older than the queue's retention can go
+) WITHOUT ROWID;
+
 -- At most one response per invitation: the latest choice of the person, as the counting rule decides.
 CREATE TABLE IF NOT EXISTS responses (
   id TEXT PRIMARY KEY,                  -- "rsp_" + invitation id, so concurrent writers agree on it
@@ -132,3 +141,84 @@ CREATE TABLE IF NOT EXISTS annotations (
   label TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS annotations_by_survey ON annotations (survey_id, at);
+
+-- Answers to server-side ingestion (POST /api/v1/surveys/{id}/responses) by Idempotency-Key, written in
+-- the same db.batch as the invitation, event and response they created: a retried request gets the
+-- stored answer and causes nothing twice; the same key with another body is refused (409).
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  scope TEXT NOT NULL,                  -- what the key is unique within: "responses:" + survey id
+  key TEXT NOT NULL,                    -- the client's Idempotency-Key (imports use "import:<source>:<row id>")
+  request_hash TEXT NOT NULL,           -- hex SHA-256 of the validated request, to tell a retry from a reuse
+  invitation_id TEXT NOT NULL,          -- the invitation created, so erasure can remove this row with it
+  response TEXT NOT NULL,               -- JSON of the response as first answered
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_keys_by_invitation ON idempotency_keys (invitation_id);
+
+-- ── Webhooks (functions/webhooks/) ──────────────────────────────────────────────────────────────
+-- Endpoints that receive events. Unlike an API key, the signing secret is stored as it is: it is the
+-- HMAC key every delivery is signed with, so we must be able to use it, not merely recognize it (a
+-- hash could not sign anything). The API shows it once, at creation, and never returns it again.
+CREATE TABLE IF NOT EXISTS webhooks (
+  id TEXT PRIMARY KEY,                  -- "wh_" + random hex
+  url TEXT NOT NULL,                    -- https; http only to localhost / 127.0.0.1 for local development
+  events TEXT NOT NULL,                 -- JSON array: response.created | response.updated | response.low_score | metric.drop
+  survey_id TEXT,                       -- only this survey's events; NULL = every survey
+  format TEXT NOT NULL CHECK (format IN ('standard', 'slack')),
+  secret TEXT NOT NULL,                 -- "whsec_" + base64 key (Standard Webhooks)
+  created_at INTEGER NOT NULL
+);
+
+-- One message to one endpoint, with its attempts: the delivery log. The exact body is kept so every
+-- retry sends (and signs) the same bytes. Bodies name the respondent and quote the comment, so erasure
+-- deletes them by invitation_id and finished deliveries are pruned after 30 days.
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id TEXT PRIMARY KEY,                  -- "msg_" + random: the webhook-id header, the same on every attempt
+  webhook_id TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL UNIQUE,      -- endpoint + what raised it: a repeated write enqueues nothing twice
+  event TEXT NOT NULL,
+  survey_id TEXT,
+  invitation_id TEXT,                   -- for response events: how erasure finds bodies naming a person
+  body TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER,              -- pending: not before this; a sender moves it ahead while it tries (a lease)
+  attempt_log TEXT NOT NULL DEFAULT '[]', -- JSON array, one entry per attempt: { at, status, error, duration_ms }
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_invitation ON webhook_deliveries (invitation_id) WHERE invitation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_age ON webhook_deliveries (created_at);
+
+-- ── Erasure and retention (functions/api/erasure.ts, functions/retention/) ─────────────────────
+-- Erasure finds a person by their recipient id across every survey.
+CREATE INDEX IF NOT EXISTS invitations_by_recipient_only ON invitations (recipient);
+
+-- One row per erasure request: when, how much, and nothing about whom. Not even a hash of the
+-- recipient: a hash (salted or not) still singles out the person to anyone who can guess or is given
+-- the id, so it would keep personal data past its erasure; and erasure is idempotent, so nothing needs
+-- to recognize a repeated request.
+CREATE TABLE IF NOT EXISTS erasures (
+  id TEXT PRIMARY KEY,                  -- "era_" + random
+  at INTEGER NOT NULL,
+  survey_id TEXT,                       -- the survey the request was limited to; NULL = every survey
+  requested_by TEXT,                    -- the API key id; NULL = the ADMIN_TOKEN
+  invitations INTEGER NOT NULL,         -- rows removed per table
+  responses INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  webhook_deliveries INTEGER NOT NULL
+);
+
+-- Retention clears old comments by reading only responses that still have one.
+CREATE INDEX IF NOT EXISTS responses_commented ON responses (survey_id, created_at) WHERE comment IS NOT NULL;
+
+-- How far each retaining survey has walked the event log (events.seq); everything up to it that was
+-- old enough has been deleted.
+CREATE TABLE IF NOT EXISTS retention_cursors (
+  survey_id TEXT PRIMARY KEY,
+  events_seq INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);

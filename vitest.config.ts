@@ -19,6 +19,13 @@ export default defineConfig(async () => {
                   LINK_SECRET: "test-link-secret-0123456789abcdef",
                   SESSION_SECRET: "test-session-secret-0123456789abcdef",
                 },
+                // The suites make hundreds of calls a minute with one admin token; the real limits are
+                // lifted here and proven in test/http/rate-limit.test.ts with the tight TEST_LIMITER.
+                ratelimits: {
+                  RESPONDENT_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
+                  API_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+                  TEST_LIMITER: { namespace_id: "1999", simple: { limit: 3, period: 60 } },
+                },
               },
             }),
           ],

@@ -20,6 +20,16 @@ console.log(wroteVars ? `Wrote fresh local secrets to ${DEV_VARS}.` : `Using the
 console.log("Applying schema.sql to the local D1 …");
 await run("wrangler", ["d1", "execute", "DB", "--local", "--file=schema.sql"], { stdio: ["ignore", "ignore", "inherit"] });
 
+// The Worker's modules need Node's TypeScript transform (not only type stripping), so these run as
+// `npm run demo` / `npm run rollup` do. The demo loads only into a database without surveys.
+const workerCode = [process.execPath, "--experimental-transform-types", "--no-warnings=ExperimentalWarning"] as const;
+if (!process.argv.includes("--no-demo")) {
+  console.log("Loading the demo data if the database is empty (skip with `npm start -- --no-demo`) …");
+  await run(workerCode[0], [...workerCode.slice(1), "scripts/demo.ts"]);
+}
+console.log("Rolling up …");
+await run(workerCode[0], [...workerCode.slice(1), "scripts/rollup.ts"]);
+
 console.log("Building the report site …");
 await run("astro", ["build", "--root", "site", "--silent"]);
 

@@ -1,5 +1,6 @@
 import type { IRequest } from "itty-router";
 import { ApiError } from "../http/errors";
+import { limitApiAddress, limitApiKey } from "../http/rate-limit";
 import { apiKeyId } from "../security/api-key-token";
 import { SCOPES, grants, type Scope } from "../security/scopes";
 import { sha256Hex, timingSafeEqualStrings } from "../security/secrets";
@@ -25,6 +26,13 @@ export function bearerToken(request: Request): string | null {
 export async function authenticate(request: Request, env: Env, ctx: ExecutionContext): Promise<Principal> {
   const token = bearerToken(request);
   if (!token) throw unauthorized("Send an API key as Authorization: Bearer <key>.");
+  const principal = await principalFor(token, env, ctx);
+  if (!principal) throw unauthorized("The API key is not valid or has been revoked.");
+  return principal;
+}
+
+/** The caller a presented secret stands for: the ADMIN_TOKEN, an active API key, or nobody. */
+export async function principalFor(token: string, env: Env, ctx: ExecutionContext): Promise<Principal | null> {
   if (env.ADMIN_TOKEN && (await timingSafeEqualStrings(token, env.ADMIN_TOKEN))) {
     return { keyId: null, scopes: SCOPES };
   }
@@ -32,9 +40,7 @@ export async function authenticate(request: Request, env: Env, ctx: ExecutionCon
   const key = id ? await findActiveApiKey(env.DB, id) : null;
   // Hash even when no key matched, so a miss costs the same as a wrong secret.
   const presented = await sha256Hex(token);
-  if (!key || !(await timingSafeEqualStrings(presented, key.secretHash))) {
-    throw unauthorized("The API key is not valid or has been revoked.");
-  }
+  if (!key || !(await timingSafeEqualStrings(presented, key.secretHash))) return null;
   ctx.waitUntil(touchApiKey(env.DB, key.id, Date.now()));
   return { keyId: key.id, scopes: key.scopes };
 }
@@ -42,7 +48,16 @@ export async function authenticate(request: Request, env: Env, ctx: ExecutionCon
 /** Route middleware: authenticates the caller and demands one scope (403 when the key lacks it). */
 export function requireScope(scope: Scope) {
   return async (request: IRequest, env: Env, ctx: ExecutionContext): Promise<undefined> => {
-    const principal = await authenticate(request, env, ctx);
+    let principal: Principal;
+    try {
+      principal = await authenticate(request, env, ctx);
+    } catch (error) {
+      // Wrong keys are counted per address, so guessing costs the guesser, never a real key's budget.
+      // (Calls without any Authorization header were counted so already, by the router's limitRequest.)
+      if (request.headers.has("authorization")) await limitApiAddress(request, env);
+      throw error;
+    }
+    await limitApiKey(env, principal.keyId);
     if (!grants(principal.scopes, scope)) {
       throw new ApiError(403, "forbidden", `This key lacks the "${scope}" scope.`);
     }

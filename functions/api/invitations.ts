@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { ApiError, badRequest } from "../http/errors";
+import { ApiError } from "../http/errors";
 import { readJsonObject } from "../http/json";
 import { parseOrThrow } from "../http/validate";
 import { LOCALES, type Locale } from "../i18n/locales";
@@ -7,9 +7,8 @@ import { emailSnippet } from "../links/email-snippet";
 import { newInvitationId } from "../links/invitation-id";
 import { linkSecrets } from "../links/link-secrets";
 import { signToken } from "../links/token";
-import { BUILT_IN_DIMENSIONS, PROPERTY_KEY_PATTERN } from "../surveys/survey-input";
+import { checkProperties, propertiesSchema } from "../surveys/properties";
 import { insertInvitations, recentlyInvited, type NewInvitation } from "../storage/invitations";
-import type { StoredSurvey } from "../storage/surveys";
 import type { AuthedRequest } from "./auth";
 import { isoTime } from "./format";
 import { requireSurvey } from "./surveys";
@@ -17,18 +16,11 @@ import { requireSurvey } from "./surveys";
 export const MAX_RECIPIENTS = 1000;
 const DAY_MS = 86_400_000;
 
-const propertyValue = v.pipe(
-  v.union([v.string(), v.number(), v.boolean()], "must be a string, number or boolean"),
-  v.transform((value) => String(value).trim()),
-  v.minLength(1, "must not be empty"),
-  v.maxLength(100, "must be at most 100 characters"),
-);
-
 const recipientSchema = v.strictObject({
   recipient: v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(200, "must be at most 200 characters")),
   email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email("must be an email address"))),
   locale: v.optional(v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`)),
-  properties: v.optional(v.record(v.pipe(v.string(), v.regex(PROPERTY_KEY_PATTERN, "keys must be snake_case")), propertyValue)),
+  properties: v.optional(propertiesSchema),
 });
 
 const batchSchema = v.strictObject({
@@ -44,21 +36,6 @@ const batchSchema = v.strictObject({
 
 type RecipientInput = v.InferOutput<typeof recipientSchema>;
 
-/** Only the built-in dimensions and the survey's own segment keys are kept, so breakdowns stay clean. */
-function checkProperties(survey: StoredSurvey, recipients: RecipientInput[]): void {
-  const allowed = new Set<string>([...BUILT_IN_DIMENSIONS, ...survey.segments]);
-  allowed.delete("locale");
-  recipients.forEach((r, index) => {
-    for (const [key, value] of Object.entries(r.properties ?? {})) {
-      const field = `recipients.${index}.properties.${key}`;
-      if (!allowed.has(key)) {
-        throw badRequest("invalid_field", `${field}: not a segment of this survey (allowed: ${[...allowed].join(", ")}).`, field);
-      }
-      if (key === "country" && !/^[A-Z]{2}$/.test(value)) throw badRequest("invalid_field", `${field}: must be an ISO 3166 code such as NL.`, field);
-    }
-  });
-}
-
 /** The origin links point at: PUBLIC_URL when configured, else the origin this request came to. */
 function linkOrigin(request: Request, env: Env): string {
   return (env.PUBLIC_URL || new URL(request.url).origin).replace(/\/+$/, "");
@@ -69,7 +46,7 @@ export async function createInvitations(request: AuthedRequest, env: Env): Promi
   const body = parseOrThrow(batchSchema, await readJsonObject(request));
   const survey = await requireSurvey(env, request.params.id);
   if (survey.archived) throw new ApiError(409, "survey_archived", "This survey is archived and takes no new invitations.");
-  checkProperties(survey, body.recipients);
+  body.recipients.forEach((r, index) => checkProperties(survey, r.properties, `recipients.${index}.properties`));
 
   const now = Date.now();
   const throttled = body.throttle_days

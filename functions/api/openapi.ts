@@ -2,6 +2,7 @@ import { LOCALES } from "../i18n/locales";
 import { METRICS } from "../scoring/metrics";
 import { SCOPES } from "../security/scopes";
 import { BUILT_IN_DIMENSIONS } from "../surveys/survey-input";
+import { WEBHOOK_EVENTS } from "../webhooks/events";
 
 /**
  * The OpenAPI 3.1 description of every route. A test compares its paths and methods with the
@@ -58,6 +59,12 @@ const editableSurveyFields = {
     properties: { value: { type: "number" }, label: { type: "string", maxLength: 100 } },
   },
   follow_up: { ...perLocale, description: 'The open follow-up prompt per language; "What could we do better?" localized by default.' },
+  retain_days: {
+    type: ["integer", "null"],
+    minimum: 30,
+    maximum: 3650,
+    description: "Days raw comments and events are kept; then comments are cleared and events deleted (scores and rollups stay). null keeps them.",
+  },
 };
 
 const document = {
@@ -146,6 +153,53 @@ const document = {
           links: { type: "object", additionalProperties: { type: "string" }, description: "One one-tap link per score." },
           html: { type: "string", description: "Paste-ready email block: table layout, inline styles, no script." },
           text: { type: "string", description: "The plain-text equivalent." },
+        },
+      },
+      WebhookEvent: { enum: [...WEBHOOK_EVENTS] },
+      Webhook: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          url: { type: "string" },
+          events: { type: "array", items: ref("WebhookEvent") },
+          survey: { type: ["string", "null"] },
+          format: { enum: ["standard", "slack"] },
+          created_at: { type: "string", format: "date-time" },
+        },
+      },
+      WebhookDelivery: {
+        type: "object",
+        properties: {
+          id: { type: "string", description: "The webhook-id header; the same on every attempt" },
+          event: ref("WebhookEvent"),
+          survey: { type: ["string", "null"] },
+          status: { enum: ["pending", "delivered", "failed"] },
+          attempts: { type: "integer" },
+          next_attempt_at: { type: ["string", "null"], format: "date-time" },
+          created_at: { type: "string", format: "date-time" },
+          updated_at: { type: "string", format: "date-time" },
+          log: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                at: { type: "string", format: "date-time" },
+                status: { type: ["integer", "null"], description: "The receiver's HTTP status; null when it did not answer" },
+                error: { enum: ["timeout", "network", null] },
+                duration_ms: { type: "integer" },
+              },
+            },
+          },
+        },
+      },
+      Annotation: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          survey: { type: "string" },
+          at: { type: "string", format: "date-time" },
+          day: { type: "string", format: "date", description: "The local day of at in the survey's time zone" },
+          label: { type: "string" },
         },
       },
       Survey: {
@@ -334,21 +388,73 @@ const document = {
     "/api/v1/surveys/{id}/responses": {
       get: {
         operationId: "listResponses",
-        summary: "List responses, newest first",
+        summary: "List responses, newest first; or export them all as CSV or NDJSON",
+        description:
+          "Without format: a JSON page. With format: every matching response, oldest first, streamed as a download. " +
+          "CSV is RFC 4180 with a UTF-8 byte order mark (Excel keeps accents); columns id, invitation, recipient, score, " +
+          "comment, status, reason, locale, created_at, updated_at, then property.<key> per property the survey keeps. " +
+          "Text starting with = + - @ gets a leading ' so spreadsheets never run it as a formula. NDJSON has one Response per line.",
         ...secured("responses:read"),
         parameters: [
           idParam("id", "Survey id"),
           { name: "status", in: "query", schema: { enum: ["counted", "suspected", "excluded"] } },
-          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
-          { name: "cursor", in: "query", schema: { type: "string" }, description: "next_cursor of the previous page" },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 }, description: "Page size (not for exports)" },
+          { name: "cursor", in: "query", schema: { type: "string" }, description: "next_cursor of the previous page (not for exports)" },
+          { name: "format", in: "query", schema: { enum: ["csv", "ndjson"] }, description: "Export every matching response in this format" },
+          { name: "from", in: "query", schema: { type: "string" }, description: "Exports: first day (YYYY-MM-DD, survey's time zone) or ISO date-time" },
+          { name: "to", in: "query", schema: { type: "string" }, description: "Exports: last day, included (YYYY-MM-DD), or ISO date-time, excluded" },
         ],
         responses: {
           "200": {
-            description: "A page of responses",
-            content: json({ type: "object", properties: { responses: { type: "array", items: ref("Response") }, next_cursor: { type: ["string", "null"] } } }),
+            description: "A page of responses, or the export",
+            content: {
+              ...json({ type: "object", properties: { responses: { type: "array", items: ref("Response") }, next_cursor: { type: ["string", "null"] } } }),
+              "text/csv": { schema: { type: "string" } },
+              "application/x-ndjson": { schema: { type: "string" } },
+            },
           },
-          "400": errorResponse("Invalid query"),
+          "400": errorResponse("Invalid query (named in error.field)"),
           "404": errorResponse("Unknown survey"),
+          "429": errorResponse("Rate limited; see Retry-After"),
+          ...authErrors,
+        },
+      },
+      post: {
+        operationId: "ingestResponse",
+        summary: "Record a score collected elsewhere (widget, kiosk, call centre, import), once per Idempotency-Key",
+        description:
+          "Validated like a tap: the score on the survey's scale, a comment of at most 2,000 characters, properties " +
+          "among the survey's segments. Creates an invitation and a counted response. The same Idempotency-Key with " +
+          "the same body answers 200 with the original response and changes nothing; with another body, 409.",
+        ...secured("responses:write"),
+        parameters: [
+          idParam("id", "Survey id"),
+          { name: "Idempotency-Key", in: "header", required: true, schema: { type: "string", minLength: 1, maxLength: 200 } },
+        ],
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["recipient", "score"],
+            additionalProperties: false,
+            properties: {
+              recipient: { type: "string", minLength: 1, maxLength: 200 },
+              score: { type: "integer" },
+              comment: { type: ["string", "null"], maxLength: 2000 },
+              locale: { enum: [...LOCALES] },
+              properties: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
+              responded_at: { type: "string", format: "date-time", description: "When the person answered (with a zone); default now." },
+            },
+          }),
+        },
+        responses: {
+          "201": { description: "Recorded", content: json(ref("Response")) },
+          "200": { description: "Already recorded under this Idempotency-Key (header Idempotent-Replayed: true)", content: json(ref("Response")) },
+          "400": errorResponse("Invalid field or missing Idempotency-Key"),
+          "404": errorResponse("Unknown survey"),
+          "409": errorResponse("Idempotency-Key reused with another body, or the survey is archived"),
+          "413": errorResponse("Body larger than 64 KiB"),
+          "429": errorResponse("Rate limited; see Retry-After"),
           ...authErrors,
         },
       },
@@ -367,6 +473,298 @@ const document = {
           "200": { description: "The response with its new status", content: json(ref("Response")) },
           "400": errorResponse("Invalid field"),
           "404": errorResponse("Unknown response"),
+          ...authErrors,
+        },
+      },
+    },
+    "/api/v1/surveys/{id}/metrics": {
+      get: {
+        operationId: "getMetrics",
+        summary: "Headline, distribution, series, groups, comparison, target and response rate, from rollups",
+        description:
+          "Answers from the rollups only (refreshed every 5 minutes); suspected and excluded responses never count. " +
+          "Days are local days of the survey's time zone. Percentages and NPS are in points, unrounded; every value " +
+          "carries n and a 95% interval, and low_confidence below 30 answers.",
+        ...secured("metrics:read"),
+        parameters: [
+          idParam("id", "Survey id"),
+          { name: "from", in: "query", schema: { type: "string", format: "date" }, description: "First local day; default: 89 days before to." },
+          { name: "to", in: "query", schema: { type: "string", format: "date" }, description: "Last local day, included; default: today in the survey's zone. At most 1,096 days after from." },
+          { name: "granularity", in: "query", schema: { enum: ["day", "week", "month"], default: "day" }, description: "Periods of the series; weeks start on Monday." },
+          { name: "group_by", in: "query", schema: { type: "string" }, description: `One of ${BUILT_IN_DIMENSIONS.join(", ")} or a custom segment key of the survey.` },
+          { name: "compare", in: "query", schema: { enum: ["previous", "variant"] }, description: "previous: the range of equal length before; variant: the first two variant values in name order." },
+        ],
+        responses: {
+          "200": {
+            description: "Metrics for the range",
+            content: json({
+              type: "object",
+              required: ["survey", "from", "to", "headline", "distribution", "series", "response_rate"],
+              properties: {
+                survey: { type: "string" },
+                from: { type: "string", format: "date" },
+                to: { type: "string", format: "date" },
+                granularity: { enum: ["day", "week", "month"] },
+                headline: {
+                  type: "object",
+                  properties: {
+                    metric: { enum: [...METRICS] },
+                    unit: { enum: ["percent", "nps", "mean"] },
+                    value: { type: ["number", "null"] },
+                    ci: { type: ["array", "null"], items: { type: "number" }, minItems: 2, maxItems: 2 },
+                    n: { type: "integer" },
+                    low_confidence: { type: "boolean" },
+                  },
+                },
+                distribution: { type: "array", items: { type: "object", properties: { score: { type: "integer" }, count: { type: "integer" }, percent: { type: ["number", "null"] } } } },
+                series: { type: "array", items: { type: "object", properties: { period: { type: "string" }, from: { type: "string" }, to: { type: "string" }, value: { type: ["number", "null"] }, n: { type: "integer" } } } },
+                group_by: { type: "string" },
+                groups: { type: "array", items: { type: "object", properties: { group: { type: ["string", "null"] }, value: { type: ["number", "null"] }, n: { type: "integer" } } } },
+                comparison: { type: "object", properties: { against: { enum: ["previous", "variant"] }, difference: { type: ["number", "null"] }, p_value: { type: ["number", "null"] }, significant: { type: "boolean" } } },
+                target: { type: "object", properties: { value: { type: "number" }, by: { type: "string", format: "date" }, expected: { type: ["number", "null"] }, on_track: { type: ["boolean", "null"] } } },
+                response_rate: { type: "object", properties: { percent: { type: ["number", "null"] }, responses: { type: "integer" }, invitations: { type: "integer" } } },
+                comments: { type: "integer" },
+                excluded: { type: "integer", description: "Suspected scanner clicks and excluded responses in the range" },
+              },
+            }),
+          },
+          "400": errorResponse("Invalid query parameter (named in error.field)"),
+          "404": errorResponse("Unknown survey"),
+          ...authErrors,
+        },
+      },
+    },
+    "/api/v1/reports/export": {
+      get: {
+        operationId: "reportExport",
+        summary: "Everything the report site is built from: surveys, daily rollups per segment, annotations, latest comments",
+        ...secured("reports:read"),
+        parameters: [
+          {
+            name: "audience",
+            in: "query",
+            schema: { enum: ["internal", "public"], default: "internal" },
+            description: "public: public surveys, the overall rows only, no comments",
+          },
+        ],
+        responses: {
+          "200": {
+            description: "The export (see functions/reports/report-data.ts)",
+            content: json({
+              type: "object",
+              properties: {
+                generated_at: { type: "string", format: "date-time" },
+                audience: { enum: ["internal", "public"] },
+                through: { type: "string", format: "date" },
+                surveys: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: {
+                      survey: ref("Survey"),
+                      rollups: {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: {
+                            day: { type: "string", format: "date" },
+                            dimension: { type: "string" },
+                            value: { type: "string" },
+                            counts: { type: "array", items: { type: "integer" } },
+                            invitations: { type: "integer" },
+                            comments: { type: "integer" },
+                            excluded: { type: "integer" },
+                          },
+                        },
+                      },
+                      annotations: { type: "array", items: { type: "object", properties: { at: { type: "string" }, label: { type: "string" } } } },
+                      comments: { type: "array", items: { type: "object" } },
+                    },
+                  },
+                },
+              },
+            }),
+          },
+          "400": errorResponse("Invalid query"),
+          ...authErrors,
+        },
+      },
+    },
+    "/internal/sign-in": {
+      get: {
+        operationId: "internalSignInForm",
+        summary: "Sign-in page for internal reports (when Cloudflare Access is not configured)",
+        parameters: [{ name: "next", in: "query", schema: { type: "string" }, description: "An /internal/ path to return to" }],
+        responses: { "200": { description: "Page", content: HTML } },
+      },
+      post: {
+        operationId: "internalSignIn",
+        summary: "Trade the admin token or a reports:read key for a signed, HttpOnly, SameSite=Strict session cookie",
+        requestBody: {
+          content: { "application/x-www-form-urlencoded": { schema: { type: "object", required: ["token"], properties: { token: { type: "string" }, next: { type: "string" } } } } },
+        },
+        responses: { "303": { description: "Signed in; redirected to next" }, "401": { description: "Invalid token (page)" } },
+      },
+    },
+    "/internal/sign-out": {
+      post: { operationId: "internalSignOut", summary: "End the session", responses: { "303": { description: "Signed out" } } },
+    },
+    "/internal/{path}": {
+      get: {
+        operationId: "internalPage",
+        summary: "A built internal report page, after the Access JWT or the session cookie is verified",
+        parameters: [{ name: "path", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "Page", content: HTML }, "302": { description: "Signed out: redirected to sign-in" } },
+      },
+    },
+    "/api/v1/surveys/{id}/annotations": {
+      post: {
+        operationId: "createAnnotation",
+        summary: "Add a note to the survey's timeline (shown on every trend)",
+        description: "The id is derived from survey, moment and label: posting the same note again answers 200 with it and adds nothing.",
+        ...secured("surveys:write"),
+        parameters: [idParam("id", "Survey id")],
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["at", "label"],
+            additionalProperties: false,
+            properties: {
+              at: { type: "string", description: "A day (YYYY-MM-DD: the start of that day in the survey's time zone) or an ISO 8601 date-time with a zone." },
+              label: { type: "string", minLength: 1, maxLength: 200 },
+            },
+          }),
+        },
+        responses: {
+          "201": { description: "Created", content: json(ref("Annotation")) },
+          "200": { description: "The same note existed", content: json(ref("Annotation")) },
+          "400": errorResponse("Invalid field"),
+          "404": errorResponse("Unknown survey"),
+          ...authErrors,
+        },
+      },
+      get: {
+        operationId: "listAnnotations",
+        summary: "The survey's annotations in time order (at most 1,000)",
+        ...secured("surveys:read"),
+        parameters: [
+          idParam("id", "Survey id"),
+          { name: "from", in: "query", schema: { type: "string" }, description: "First day (YYYY-MM-DD, survey's time zone) or ISO date-time" },
+          { name: "to", in: "query", schema: { type: "string" }, description: "Last day, included (YYYY-MM-DD), or ISO date-time, excluded" },
+        ],
+        responses: {
+          "200": { description: "Annotations", content: json({ type: "object", properties: { annotations: { type: "array", items: ref("Annotation") } } }) },
+          "400": errorResponse("Invalid query"),
+          "404": errorResponse("Unknown survey"),
+          ...authErrors,
+        },
+      },
+    },
+    "/api/v1/surveys/{id}/annotations/{annotation}": {
+      delete: {
+        operationId: "deleteAnnotation",
+        summary: "Remove an annotation",
+        ...secured("surveys:write"),
+        parameters: [idParam("id", "Survey id"), idParam("annotation", "Annotation id")],
+        responses: { "204": { description: "Deleted" }, "404": errorResponse("Unknown survey or annotation"), ...authErrors },
+      },
+    },
+    "/api/v1/webhooks": {
+      post: {
+        operationId: "createWebhook",
+        summary: "Subscribe an endpoint to events; the signing secret is returned once",
+        description:
+          "Deliveries are signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 " +
+          "of \"{id}.{timestamp}.{body}\"> with the whsec_ secret). The first attempt is made right after the response is stored; " +
+          "failures are retried after 30 s, 2 min, 10 min, 1 h and 6 h, then the delivery is marked failed. Only counted " +
+          "responses are announced; low_score means an NPS detractor (0–6) or a score below the survey's satisfied_min.",
+        ...secured("admin"),
+        requestBody: {
+          required: true,
+          content: json({
+            type: "object",
+            required: ["url", "events"],
+            additionalProperties: false,
+            properties: {
+              url: { type: "string", format: "uri", maxLength: 2048, description: "https; http only to localhost or 127.0.0.1 for local development" },
+              events: { type: "array", minItems: 1, uniqueItems: true, items: ref("WebhookEvent") },
+              survey: { type: ["string", "null"], description: "Only this survey's events; all surveys when absent" },
+              format: { enum: ["standard", "slack"], default: "standard", description: "slack: a Slack message { text } instead of the event envelope" },
+            },
+          }),
+        },
+        responses: {
+          "201": { description: "Created", content: json({ allOf: [ref("Webhook"), { properties: { secret: { type: "string", description: "whsec_…; shown only now" } } }] }) },
+          "400": errorResponse("Invalid field"),
+          "409": errorResponse("Too many webhooks"),
+          ...authErrors,
+        },
+      },
+      get: {
+        operationId: "listWebhooks",
+        summary: "List webhooks (never their secrets)",
+        ...secured("admin"),
+        responses: { "200": { description: "Webhooks", content: json({ type: "object", properties: { webhooks: { type: "array", items: ref("Webhook") } } }) }, ...authErrors },
+      },
+    },
+    "/api/v1/webhooks/{id}": {
+      delete: {
+        operationId: "deleteWebhook",
+        summary: "Delete a webhook with its delivery log; nothing more is sent to it",
+        ...secured("admin"),
+        parameters: [idParam("id", "Webhook id")],
+        responses: { "204": { description: "Deleted" }, "404": errorResponse("Unknown webhook"), ...authErrors },
+      },
+    },
+    "/api/v1/webhooks/{id}/deliveries": {
+      get: {
+        operationId: "listWebhookDeliveries",
+        summary: "The delivery log of one webhook, newest first (kept 30 days)",
+        ...secured("admin"),
+        parameters: [
+          idParam("id", "Webhook id"),
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+          { name: "cursor", in: "query", schema: { type: "string" }, description: "next_cursor of the previous page" },
+        ],
+        responses: {
+          "200": {
+            description: "A page of deliveries",
+            content: json({ type: "object", properties: { deliveries: { type: "array", items: ref("WebhookDelivery") }, next_cursor: { type: ["string", "null"] } } }),
+          },
+          "400": errorResponse("Invalid query"),
+          "404": errorResponse("Unknown webhook"),
+          ...authErrors,
+        },
+      },
+    },
+    "/api/v1/respondents/{recipient}": {
+      delete: {
+        operationId: "eraseRespondent",
+        summary: "Erase one person: invitations, responses, comments, raw events and webhook bodies",
+        description:
+          "Everything in one transaction, with an audit entry that names no one; the next rollup tick corrects every metric. " +
+          "Idempotent: an unknown recipient answers zeros.",
+        ...secured("admin"),
+        parameters: [
+          idParam("recipient", "The recipient id used in invitations, percent-encoded"),
+          { name: "survey", in: "query", schema: { type: "string" }, description: "Erase only within this survey" },
+        ],
+        responses: {
+          "200": {
+            description: "Rows removed",
+            content: json({
+              type: "object",
+              properties: {
+                erased: {
+                  type: "object",
+                  properties: { invitations: { type: "integer" }, responses: { type: "integer" }, events: { type: "integer" } },
+                },
+              },
+            }),
+          },
+          "400": errorResponse("Invalid recipient or survey"),
+          "404": errorResponse("Unknown survey"),
           ...authErrors,
         },
       },

@@ -11,6 +11,11 @@ import { getResponse, listResponses, type ResponseCursor, type ResponseRecord } 
 import type { AuthedRequest } from "./auth";
 import { isoTime } from "./format";
 import { requireSurvey } from "./surveys";
+import { webhookOutbox } from "../webhooks/deliver";
+import { EXPORT_FORMATS, exportStream, type ExportFormat } from "../exports/responses";
+import { parseIsoDateTime } from "../http/time";
+import { addDays, dayStart, isDayKey } from "../rollups/days";
+import type { StoredSurvey } from "../storage/surveys";
 
 const STATUSES: readonly Status[] = ["counted", "suspected", "excluded"];
 
@@ -36,13 +41,47 @@ function decodeCursor(raw: string | undefined): ResponseCursor | null {
   throw badRequest("invalid_query", "cursor: not a cursor this API gave out.", "cursor");
 }
 
-/** GET /api/v1/surveys/{id}/responses — newest first, with status and the rule's reason. */
+/**
+ * A bound of an export range: a day (YYYY-MM-DD, the survey's own time zone; `to` includes the whole
+ * day) or an exact ISO 8601 date-time with a zone (`to` excluded).
+ */
+function rangeBound(request: AuthedRequest, name: "from" | "to", survey: StoredSurvey): number | null {
+  const raw = queryParam(request, name);
+  if (raw === undefined) return null;
+  if (isDayKey(raw)) return dayStart(name === "to" ? addDays(raw, 1) : raw, survey.timezone);
+  const instant = parseIsoDateTime(raw);
+  if (instant === null) throw badRequest("invalid_query", `${name}: must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone.`, name);
+  return instant;
+}
+
+/** ?format=csv|ndjson: every matching response, streamed as a download. */
+function exportResponses(request: AuthedRequest, env: Env, survey: StoredSurvey, format: string, status: Status | null): Response {
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
+    throw badRequest("invalid_query", `format: must be one of ${EXPORT_FORMATS.join(", ")}.`, "format");
+  }
+  const from = rangeBound(request, "from", survey);
+  const to = rangeBound(request, "to", survey);
+  if (from !== null && to !== null && to <= from) throw badRequest("invalid_query", "to: must be after from.", "to");
+  const csv = format === "csv";
+  const body = exportStream(env.DB, survey, { status, from, to }, format as ExportFormat, presentResponse);
+  return new Response(body, {
+    headers: {
+      "Content-Type": csv ? "text/csv; charset=utf-8; header=present" : "application/x-ndjson; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${survey.id}-responses.${format}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
+
+/** GET /api/v1/surveys/{id}/responses — newest first, with status and the rule's reason; or an export. */
 export async function listResponsesRoute(request: AuthedRequest, env: Env) {
   const survey = await requireSurvey(env, request.params.id);
   const status = queryParam(request, "status") ?? null;
   if (status !== null && !STATUSES.includes(status as Status)) {
     throw badRequest("invalid_query", `status: must be one of ${STATUSES.join(", ")}.`, "status");
   }
+  const format = queryParam(request, "format");
+  if (format !== undefined) return exportResponses(request, env, survey, format, status as Status | null);
   const page = await listResponses(env.DB, survey.id, {
     status: status as Status | null,
     before: decodeCursor(queryParam(request, "cursor")),
@@ -56,7 +95,7 @@ const overrideSchema = v.strictObject({
 });
 
 /** PATCH /api/v1/responses/{id} — an admin overrides the rule; kept as an event, so rollups follow. */
-export async function overrideResponse(request: AuthedRequest, env: Env) {
+export async function overrideResponse(request: AuthedRequest, env: Env, ctx: ExecutionContext) {
   const { status } = parseOrThrow(overrideSchema, await readJsonObject(request));
   const current = await getResponse(env.DB, request.params.id ?? "");
   if (!current) throw notFound("The response");
@@ -71,6 +110,6 @@ export async function overrideResponse(request: AuthedRequest, env: Env) {
     country: null,
     signals: { override: status },
   });
-  await writeDecision(env.DB, current.invitation, current.survey, await eventHistory(env.DB, current.invitation), now);
+  await writeDecision(env.DB, current.invitation, current.survey, await eventHistory(env.DB, current.invitation), now, undefined, webhookOutbox(env, ctx));
   return presentResponse((await getResponse(env.DB, current.id))!);
 }

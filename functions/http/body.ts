@@ -2,8 +2,9 @@ import { badRequest, payloadTooLarge } from "./errors";
 
 /** Reads a body as UTF-8 text, stopping with 413 as soon as it passes maxBytes. */
 export async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
+  const body = bodyOf(request);
+  if (!body) return "";
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -29,3 +30,14 @@ export async function readLimitedText(request: Request, maxBytes: number): Promi
   }
 }
 
+/**
+ * The body stream, or null. Routes get the request wrapped in itty-router's params proxy, whose getter
+ * throws on a property that is null — as `body` is on a request sent without one.
+ */
+function bodyOf(request: Request): ReadableStream<Uint8Array> | null {
+  try {
+    return request.body;
+  } catch {
+    return null;
+  }
+}

@@ -3,6 +3,8 @@ import type { RequestFacts } from "./request-signals";
 import type { EventKind } from "./counting-rule";
 import { recordEvent } from "../storage/events";
 import { setComment, upsertDecision } from "../storage/responses";
+import { announceResponseChange, watchResponse } from "../webhooks/announce";
+import type { Outbox } from "../webhooks/deliver";
 
 export interface Choice {
   invitationId: string;
@@ -20,7 +22,7 @@ export interface Choice {
  * writes that decision. Three round trips; the decision write is guarded by the event sequence, so
  * concurrent requests for one invitation settle on the decision that saw the most events.
  */
-export async function recordChoice(db: D1Database, choice: Choice): Promise<Decision | null> {
+export async function recordChoice(db: D1Database, choice: Choice, outbox?: Outbox): Promise<Decision | null> {
   const history = await recordEvent(db, {
     invitation_id: choice.invitationId,
     kind: choice.kind,
@@ -31,7 +33,7 @@ export async function recordChoice(db: D1Database, choice: Choice): Promise<Deci
     country: choice.facts.country,
     signals: choice.facts.signals,
   });
-  return writeDecision(db, choice.invitationId, choice.surveyId, history, choice.now, choice.comment);
+  return writeDecision(db, choice.invitationId, choice.surveyId, history, choice.now, choice.comment, outbox);
 }
 
 export async function writeDecision(
@@ -41,6 +43,8 @@ export async function writeDecision(
   history: Awaited<ReturnType<typeof recordEvent>>,
   now: number,
   comment?: string | null,
+  /** Sends webhook deliveries after the response; without one the cron sends them. */
+  outbox?: Outbox,
 ): Promise<Decision | null> {
   const decision = decide(history);
   if (!decision) return null;
@@ -48,6 +52,9 @@ export async function writeDecision(
   const override = decision.reason === "override" ? (decision.status === "counted" ? "counted" : "excluded") : null;
   const statements = [upsertDecision(db, { invitationId, surveyId, decision, override, eventSeq, now })];
   if (comment !== undefined) statements.push(setComment(db, invitationId, comment, now));
-  await db.batch(statements);
+  // Webhooks compare the response before and after this write, read atomically with it.
+  const watch = watchResponse(db, invitationId, surveyId);
+  const results = await db.batch([watch.before, ...statements, ...watch.after]);
+  await announceResponseChange(db, watch.read(results), { eventSeq, now, outbox });
   return decision;
 }

@@ -6,7 +6,7 @@ import { base64url, randomBytes } from "../security/secrets";
 import { cleanComment, parseRespondentForm, parseScore } from "./form";
 import { htmlResponse } from "./html-response";
 import { choicePage, errorPage, type ChoicePage } from "./page";
-import { recordChoice } from "./record";
+import { recordOrSend } from "../queue/producer";
 import { requestFacts, type CfLike } from "./request-signals";
 import { resolveLink, type ResolvedLink } from "./resolve";
 import { appendEvent } from "../storage/events";
@@ -38,12 +38,14 @@ export async function showScale(request: IRequest, env: Env): Promise<Response> 
 }
 
 /** GET /r/{token}/{score}: the one tap from the email. */
-export async function tap(request: IRequest, env: Env): Promise<Response> {
+export async function tap(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return failurePage(found);
   const score = parseScore(request.params.score, found.survey.scale);
   if (score === null) return htmlResponse(choicePage(page(found, request.params.token!, null)), 400);
-  await recordChoice(env.DB, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "tap", score, facts: factsOf(request), now: Date.now() });
+  await recordOrSend(env, ctx, {
+    invitationId: found.invitation.id, surveyId: found.survey.id, kind: "tap", score, facts: factsOf(request), now: Date.now(),
+  });
   return htmlResponse(choicePage(page(found, request.params.token!, score)));
 }
 
@@ -57,12 +59,14 @@ export async function probe(request: IRequest, env: Env): Promise<Response> {
 }
 
 /** POST /r/{token}: a new choice or a comment from the page's forms. */
-export async function submit(request: IRequest, env: Env): Promise<Response> {
+export async function submit(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return failurePage(found);
   const token = request.params.token!;
   const type = request.headers.get("content-type") ?? "";
   const body = /^application\/x-www-form-urlencoded\b/i.test(type) ? await readForm(request) : null;
+  // Our forms are tiny: a bigger body is refused with 413, and still gets the page to try again.
+  if (body === TOO_LARGE) return htmlResponse(choicePage(page(found, token, null)), 413);
   const form = body === null ? null : parseRespondentForm(body, found.survey.scale);
   if (!form) return htmlResponse(choicePage(page(found, token, null)), 400);
 
@@ -70,21 +74,15 @@ export async function submit(request: IRequest, env: Env): Promise<Response> {
   if (form.nonce) facts.signals.nonce = form.nonce;
   const now = Date.now();
   if (form.action === "choose") {
-    await recordChoice(env.DB, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "choose", score: form.score, facts, now });
+    await recordOrSend(env, ctx, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "choose", score: form.score, facts, now });
     return htmlResponse(choicePage(page(found, token, form.score, { notice: "answerUpdated" })));
   }
   const checked = cleanComment(form.comment);
   if (!checked.ok) {
     return htmlResponse(choicePage(page(found, token, form.score, { comment: form.comment, notice: "commentTooLong" })), 400);
   }
-  await recordChoice(env.DB, {
-    invitationId: found.invitation.id,
-    surveyId: found.survey.id,
-    kind: "comment",
-    score: form.score,
-    facts,
-    comment: checked.comment,
-    now,
+  await recordOrSend(env, ctx, {
+    invitationId: found.invitation.id, surveyId: found.survey.id, kind: "comment", score: form.score, facts, comment: checked.comment, now,
   });
   return htmlResponse(choicePage(page(found, token, form.score, { comment: checked.comment, notice: "commentSaved" })));
 }
@@ -99,11 +97,14 @@ export async function signal(request: IRequest, env: Env): Promise<Response> {
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 }
 
-async function readForm(request: Request): Promise<string | null> {
+const TOO_LARGE = Symbol("too large");
+
+async function readForm(request: Request): Promise<string | null | typeof TOO_LARGE> {
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) return TOO_LARGE;
   try {
     return await readLimitedText(request, MAX_FORM_BYTES);
   } catch (error) {
-    if (error instanceof ApiError) return null;
+    if (error instanceof ApiError) return error.status === 413 ? TOO_LARGE : null;
     throw error;
   }
 }

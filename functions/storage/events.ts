@@ -25,7 +25,7 @@ interface EventRow {
 
 const toRuleEvent = (row: EventRow): RuleEvent => ({ ...row, signals: JSON.parse(row.signals) as Signals });
 
-function insertStatement(db: D1Database, event: NewEvent): D1PreparedStatement {
+export function insertStatement(db: D1Database, event: NewEvent): D1PreparedStatement {
   return db
     .prepare("INSERT INTO events (invitation_id, kind, score, at, client, asn, country, signals) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
     .bind(event.invitation_id, event.kind, event.score, event.at, event.client, event.asn, event.country, JSON.stringify(event.signals));
@@ -51,4 +51,59 @@ export async function appendEvent(db: D1Database, event: NewEvent): Promise<void
 export async function eventHistory(db: D1Database, invitationId: string): Promise<RuleEvent[]> {
   const { results } = await historyStatement(db, invitationId).all<EventRow>();
   return results.map(toRuleEvent);
+}
+
+/** An event delivered by the TAPS queue, under the message id that makes its insert idempotent. */
+export interface QueuedEvent extends NewEvent {
+  message_id: string;
+}
+
+export interface QueuedWrite {
+  /** Message ids written now; the others had been written by an earlier delivery. */
+  fresh: Set<string>;
+  /** The whole history of every invitation the batch touched, oldest first. */
+  histories: Map<string, RuleEvent[]>;
+}
+
+/**
+ * Writes a queue batch's events in one db.batch (one transaction, four statements however many
+ * events): which ids were seen before, the events of unseen ids in the given order, the ids, and the
+ * histories of the touched invitations. Delivered twice, the second delivery inserts nothing.
+ */
+export async function recordQueuedEvents(db: D1Database, events: readonly QueuedEvent[]): Promise<QueuedWrite> {
+  const list = JSON.stringify(
+    events.map((e) => ({ ...e, signals: JSON.stringify(e.signals) })),
+  );
+  const invitations = JSON.stringify([...new Set(events.map((e) => e.invitation_id))]);
+  const [seen, , , history] = await db.batch([
+    db.prepare("SELECT id FROM queue_messages WHERE id IN (SELECT json_extract(value, '$.message_id') FROM json_each(?1))").bind(list),
+    db
+      .prepare(
+        `INSERT INTO events (invitation_id, kind, score, at, client, asn, country, signals)
+         SELECT json_extract(value, '$.invitation_id'), json_extract(value, '$.kind'), json_extract(value, '$.score'),
+                json_extract(value, '$.at'), json_extract(value, '$.client'), json_extract(value, '$.asn'),
+                json_extract(value, '$.country'), json_extract(value, '$.signals')
+         FROM json_each(?1)
+         WHERE NOT EXISTS (SELECT 1 FROM queue_messages WHERE id = json_extract(value, '$.message_id'))
+         ORDER BY key`,
+      )
+      .bind(list),
+    db
+      .prepare("INSERT OR IGNORE INTO queue_messages (id, at) SELECT json_extract(value, '$.message_id'), json_extract(value, '$.at') FROM json_each(?1)")
+      .bind(list),
+    db
+      .prepare(
+        `SELECT invitation_id, seq, kind, score, at, client, signals FROM events
+         WHERE invitation_id IN (SELECT value FROM json_each(?1)) ORDER BY invitation_id, seq`,
+      )
+      .bind(invitations),
+  ]);
+  const already = new Set(((seen?.results ?? []) as { id: string }[]).map((row) => row.id));
+  const histories = new Map<string, RuleEvent[]>();
+  for (const { invitation_id, ...row } of (history?.results ?? []) as (EventRow & { invitation_id: string })[]) {
+    const list = histories.get(invitation_id) ?? [];
+    list.push(toRuleEvent(row));
+    histories.set(invitation_id, list);
+  }
+  return { fresh: new Set(events.map((e) => e.message_id).filter((id) => !already.has(id))), histories };
 }

@@ -52,6 +52,25 @@ export async function insertInvitations(db: D1Database, surveyId: string, invita
     .run();
 }
 
+/** One invitation as a statement, for a batch that must write it together with more (server-side ingestion). */
+export function insertInvitationStatement(db: D1Database, surveyId: string, invitation: NewInvitation, createdAt: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO invitations (id, survey_id, recipient, email, locale, properties, created_at, expires_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
+    )
+    .bind(
+      invitation.id,
+      surveyId,
+      invitation.recipient,
+      invitation.email,
+      invitation.locale,
+      JSON.stringify(invitation.properties),
+      createdAt,
+      invitation.expires_at,
+    );
+}
+
 export const SELECT_INVITATION = "SELECT id, survey_id, recipient, email, locale, properties, created_at, expires_at FROM invitations WHERE id = ?1";
 
 export async function getInvitation(db: D1Database, id: string): Promise<Invitation | null> {

@@ -40,6 +40,32 @@ export function upsertDecision(db: D1Database, write: DecisionWrite): D1Prepared
     );
 }
 
+/**
+ * The response of an ingested score, in the batch that also inserts its invitation and event:
+ * event_seq is read from that event, which the same batch has just written.
+ */
+export function insertIngestedResponse(
+  db: D1Database,
+  row: { invitationId: string; surveyId: string; decision: Decision; comment: string | null; createdAt: number; now: number },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO responses (id, invitation_id, survey_id, score, comment, status, reason, override, created_at, updated_at, event_seq)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8, ?9, (SELECT MAX(seq) FROM events WHERE invitation_id = ?2))`,
+    )
+    .bind(
+      responseId(row.invitationId),
+      row.invitationId,
+      row.surveyId,
+      row.decision.score,
+      row.comment,
+      row.decision.status,
+      row.decision.reason,
+      row.createdAt,
+      row.now,
+    );
+}
+
 /** Keeps the person's latest comment; separate from the decision so a race never loses it. */
 export function setComment(db: D1Database, invitationId: string, comment: string | null, now: number): D1PreparedStatement {
   return db.prepare("UPDATE responses SET comment = ?2, updated_at = ?3 WHERE invitation_id = ?1").bind(invitationId, comment, now);
@@ -100,4 +126,65 @@ export async function listResponses(
   const page = results.slice(0, options.limit).map(fromRow);
   const last = page.at(-1);
   return { responses: page, next: results.length > options.limit && last ? { created_at: last.created_at, id: last.id } : null };
+}
+
+export interface ExportFilter {
+  status: Status | null;
+  /** Half-open [from, to) on created_at, epoch ms; null leaves that side open. */
+  from: number | null;
+  to: number | null;
+}
+
+/**
+ * Oldest first, one chunk after `after` (keyset, so each chunk costs the same however deep the export
+ * is); the export streams chunk after chunk until one comes back short.
+ */
+export async function exportChunk(
+  db: D1Database,
+  surveyId: string,
+  filter: ExportFilter,
+  after: ResponseCursor | null,
+  limit: number,
+): Promise<ResponseRecord[]> {
+  const { results } = await db
+    .prepare(
+      `${SELECT_RESPONSES}
+       WHERE r.survey_id = ?1 AND (?2 IS NULL OR r.status = ?2)
+         AND (?3 IS NULL OR r.created_at >= ?3) AND (?4 IS NULL OR r.created_at < ?4)
+         AND (?5 IS NULL OR r.created_at > ?5 OR (r.created_at = ?5 AND r.id > ?6))
+       ORDER BY r.created_at, r.id LIMIT ?7`,
+    )
+    .bind(surveyId, filter.status, filter.from, filter.to, after?.created_at ?? null, after?.id ?? "", limit)
+    .all<ResponseRow>();
+  return results.map(fromRow);
+}
+
+export interface CommentRecord {
+  id: string;
+  score: number;
+  comment: string;
+  created_at: number;
+  properties: Record<string, string>;
+}
+
+/** The latest counted comments of a survey, then ordered worst score first for the reports. */
+export async function latestComments(db: D1Database, surveyId: string, limit: number): Promise<CommentRecord[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM (
+         SELECT r.id, r.score, r.comment, r.created_at, r.updated_at, i.properties
+         FROM responses r JOIN invitations i ON i.id = r.invitation_id
+         WHERE r.survey_id = ?1 AND r.status = 'counted' AND r.comment IS NOT NULL
+         ORDER BY r.updated_at DESC LIMIT ?2)
+       ORDER BY score ASC, updated_at DESC`,
+    )
+    .bind(surveyId, limit)
+    .all<Omit<CommentRecord, "properties"> & { properties: string }>();
+  return results.map((row) => ({
+    id: row.id,
+    score: row.score,
+    comment: row.comment,
+    created_at: row.created_at,
+    properties: JSON.parse(row.properties) as Record<string, string>,
+  }));
 }

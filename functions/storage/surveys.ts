@@ -27,6 +27,8 @@ export interface SurveyRow {
 interface SurveySettings {
   question: Survey["question"];
   follow_up: Survey["follow_up"];
+  /** Absent in surveys stored before retention existed. */
+  retain_days?: Survey["retain_days"];
   segments: string[];
   target: Survey["target"];
   benchmark: Survey["benchmark"];
@@ -61,6 +63,7 @@ export function surveyFromRow(row: SurveyRow): StoredSurvey {
     target: settings.target,
     benchmark: settings.benchmark,
     follow_up: settings.follow_up,
+    retain_days: settings.retain_days ?? null,
     archived: row.archived_at !== null,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -72,6 +75,7 @@ function settingsOf(survey: Survey): string {
   const settings: SurveySettings = {
     question: survey.question,
     follow_up: survey.follow_up,
+    retain_days: survey.retain_days ?? null,
     segments: survey.segments,
     target: survey.target,
     benchmark: survey.benchmark,

@@ -32,6 +32,8 @@ export interface Survey {
   target: { value: number; by: string } | null;
   benchmark: { value: number; label: string } | null;
   follow_up: Partial<Record<Locale, string>>;
+  /** Days raw comments and events are kept; null (or absent) keeps them. Scores and rollups are always kept. */
+  retain_days?: number | null;
   archived: boolean;
 }
 
@@ -70,6 +72,7 @@ const editable = {
   target: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), by: isoDay })),
   benchmark: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), label: text(100) })),
   follow_up: perLocale(500),
+  retain_days: nullable(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(30, "must be at least 30"), v.maxValue(3650, "must be at most 3650"))),
 };
 
 const createSchema = v.strictObject({
@@ -113,6 +116,7 @@ export function parseNewSurvey(body: unknown): Survey {
     target: input.target ?? null,
     benchmark: input.benchmark ?? null,
     follow_up: input.follow_up ?? {},
+    retain_days: input.retain_days ?? null,
     archived: false,
   };
   checkConsistency(survey);

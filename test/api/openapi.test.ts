@@ -15,7 +15,7 @@ function documentedOperations(): string[] {
 
 /** The same for every route the router answers, with :param written as {param}. */
 function routedOperations(): string[] {
-  return (router.routes as RouteEntry[]).map(([method, , , path]) => `${method} ${(path ?? "").replace(/:(\w+)/g, "{$1}")}`);
+  return (router.routes as RouteEntry[]).map(([method, , , path]) => `${method} ${(path ?? "").replace(/:(\w+)/g, "{$1}").replace(/\*$/, "{path}")}`);
 }
 
 describe("the OpenAPI document", () => {

@@ -1,0 +1,36 @@
+import { localDay } from "../rollups/days";
+import { ALL } from "../rollups/buckets";
+import { detectDrop } from "../scoring/drop";
+import { headlineUnit } from "../scoring/summary";
+import { readRollupRows } from "../storage/rollups";
+import { listSurveys } from "../storage/surveys";
+import { emitMetricDrop } from "../webhooks/announce";
+import { dropWindow, weeklyHistograms } from "./drop-window";
+
+/**
+ * After a rollup changed something: test each active survey's last week against the four before
+ * it and announce a significant drop (`metric.drop`). Announcing is idempotent per survey and week,
+ * so later ticks that find the same drop add nothing. Answers how many drops were found.
+ */
+export async function checkDrops(env: Pick<Env, "DB">, now: number): Promise<number> {
+  let found = 0;
+  let after: string | null = null;
+  do {
+    const page = await listSurveys(env.DB, { includeArchived: false, after, limit: 100 });
+    for (const survey of page.surveys) {
+      const window = dropWindow(localDay(now, survey.timezone));
+      const rows = await readRollupRows(env.DB, survey.id, ALL, window.baselineFrom, window.to);
+      const result = detectDrop(survey, weeklyHistograms(survey.scale, window, rows));
+      if (!result.dropped) continue;
+      found += 1;
+      await emitMetricDrop(
+        env,
+        survey,
+        { from: window.from, to: window.to, unit: headlineUnit(survey), delta: result.delta, p_value: result.p_value, n_latest: result.n_latest, n_baseline: result.n_baseline },
+        now,
+      );
+    }
+    after = page.next_cursor;
+  } while (after !== null);
+  return found;
+}

@@ -1,0 +1,69 @@
+import type { IRequest } from "itty-router";
+import { DEFAULT_LOCALE, localeFromAcceptLanguage } from "../i18n/locales";
+import { htmlResponse } from "../respondent/html-response";
+import { errorPage } from "../respondent/page";
+import { ApiError, payloadTooLarge } from "./errors";
+import { MAX_JSON_BYTES } from "./json";
+
+/**
+ * Rate limits with the Workers Rate Limiting binding (wrangler.toml [[ratelimits]], simulated locally
+ * by wrangler dev and the tests). Counts are per Cloudflare location and per period of the binding.
+ * - /r/* is limited per invitation token, not per address: a whole office behind one NAT answering
+ *   the same survey is many people; one token is one person (and the scanners of their mailbox).
+ * - /api/* is limited per API key once the key is known (requireScope), and per client address
+ *   before that, so calls without a valid key cannot exhaust anyone's budget.
+ */
+
+/** The period of both bindings, in seconds: what a refused client is told to wait at most. */
+export const RATE_LIMIT_PERIOD_S = 60;
+
+type Limiters = Pick<Env, "RESPONDENT_LIMITER" | "API_LIMITER">;
+
+/** True when `key` may go on. A limiter that fails lets the request through: limits protect, they must not break. */
+async function allowed(limiter: RateLimit | undefined, key: string): Promise<boolean> {
+  if (!limiter) return true;
+  try {
+    return (await limiter.limit({ key })).success;
+  } catch (error) {
+    console.error("rate limiter failed", error instanceof Error ? error.name : typeof error);
+    return true;
+  }
+}
+
+const retryAfter = { "Retry-After": String(RATE_LIMIT_PERIOD_S) };
+
+const tooManyApiRequests = () =>
+  new ApiError(429, "rate_limited", `Too many requests; retry after ${RATE_LIMIT_PERIOD_S} seconds.`, undefined, retryAfter);
+
+const clientAddress = (request: Request) => request.headers.get("cf-connecting-ip") ?? "unknown";
+
+/** Per API key (the admin token counts as one key); throws 429 past the limit. */
+export async function limitApiKey(env: Limiters, keyId: string | null): Promise<void> {
+  if (!(await allowed(env.API_LIMITER, `key:${keyId ?? "admin"}`))) throw tooManyApiRequests();
+}
+
+/** Per client address, for API calls that bring no valid key. */
+export async function limitApiAddress(request: Request, env: Limiters): Promise<void> {
+  if (!(await allowed(env.API_LIMITER, `ip:${clientAddress(request)}`))) throw tooManyApiRequests();
+}
+
+/**
+ * Router `before` middleware: refuses a declared body over the largest any route accepts (413) and
+ * applies the limits that need no authentication. Returns a response to stop, or nothing to go on.
+ */
+export async function limitRequest(request: IRequest, env: Limiters): Promise<Response | undefined> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw payloadTooLarge(MAX_JSON_BYTES);
+  const path = new URL(request.url).pathname;
+  if (path.startsWith("/r/")) {
+    const token = path.split("/")[2] ?? "";
+    if (await allowed(env.RESPONDENT_LIMITER, `token:${token.slice(0, 256)}`)) return undefined;
+    const locale = localeFromAcceptLanguage(request.headers.get("accept-language")) ?? DEFAULT_LOCALE;
+    const response = await htmlResponse(request.method === "HEAD" ? null : errorPage("tooManyRequests", locale), 429);
+    response.headers.set("Retry-After", String(RATE_LIMIT_PERIOD_S));
+    return response;
+  }
+  // Calls with a key are counted per key once requireScope has checked it.
+  if (path.startsWith("/api/") && !request.headers.has("authorization")) await limitApiAddress(request, env);
+  return undefined;
+}

@@ -1,0 +1,67 @@
+import * as v from "valibot";
+import { badRequest } from "../http/errors";
+import { parseIsoDateTime } from "../http/time";
+import { parseOrThrow } from "../http/validate";
+import { COMMENT_MAX_LENGTH } from "../i18n/respondent-messages";
+import { LOCALES, type Locale } from "../i18n/locales";
+import { cleanComment } from "../respondent/form";
+import { checkProperties, propertiesSchema } from "../surveys/properties";
+import type { StoredSurvey } from "../storage/surveys";
+
+/** A score collected elsewhere (an in-app widget, a kiosk, a call centre, another tool's history). */
+export interface IngestInput {
+  recipient: string;
+  score: number;
+  comment: string | null;
+  locale: Locale | null;
+  properties: Record<string, string>;
+  /** When the person answered; now when not given. */
+  respondedAt: number;
+}
+
+/** Answers older than this are surely a mistake in the date, not history worth keeping. */
+export const EARLIEST_RESPONSE = Date.UTC(2000, 0, 1);
+/** Clocks differ a little; an answer from further in the future than this is refused. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+const schema = v.strictObject({
+  recipient: v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(200, "must be at most 200 characters")),
+  score: v.pipe(v.number("must be a number"), v.integer("must be an integer")),
+  comment: v.optional(v.nullable(v.string("must be a string"))),
+  locale: v.optional(v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`)),
+  properties: v.optional(propertiesSchema),
+  responded_at: v.optional(v.string("must be an ISO 8601 date-time with a zone, e.g. 2026-03-05T14:22:10Z")),
+});
+
+/** Validates an ingestion body exactly as a tap is validated: the survey's scale, the comment rules, its segments. */
+export function parseIngestInput(survey: Pick<StoredSurvey, "scale" | "segments" | "touchpoint">, body: unknown, now: number): IngestInput {
+  const input = parseOrThrow(schema, body);
+  const { min, max } = survey.scale;
+  if (input.score < min || input.score > max) throw badRequest("invalid_field", `score: must be on this survey's scale, ${min} to ${max}.`, "score");
+  const comment = input.comment == null ? { ok: true as const, comment: null } : cleanComment(input.comment);
+  if (!comment.ok) throw badRequest("invalid_field", `comment: must be at most ${COMMENT_MAX_LENGTH} characters.`, "comment");
+  checkProperties(survey, input.properties, "properties");
+  let respondedAt = now;
+  if (input.responded_at !== undefined) {
+    const parsed = parseIsoDateTime(input.responded_at);
+    if (parsed === null) throw badRequest("invalid_field", "responded_at: must be an ISO 8601 date-time with a zone, e.g. 2026-03-05T14:22:10Z.", "responded_at");
+    if (parsed < EARLIEST_RESPONSE || parsed > now + CLOCK_SKEW_MS) {
+      throw badRequest("invalid_field", "responded_at: must lie between 2000-01-01 and now.", "responded_at");
+    }
+    respondedAt = parsed;
+  }
+  return {
+    recipient: input.recipient,
+    score: input.score,
+    comment: comment.comment,
+    locale: input.locale ?? null,
+    // The survey's touchpoint is the default, as for invitations, so segments agree however answers came in.
+    properties: { ...(survey.touchpoint ? { touchpoint: survey.touchpoint } : {}), ...input.properties },
+    respondedAt,
+  };
+}
+
+/** What makes two requests "the same": everything validated, never the moment it arrived. */
+export function canonicalInput(input: IngestInput, defaultedTime: boolean): string {
+  return JSON.stringify([input.recipient, input.score, input.comment, input.locale, Object.entries(input.properties).sort(), defaultedTime ? null : input.respondedAt]);
+}

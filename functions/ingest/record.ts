@@ -1,0 +1,86 @@
+import { ApiError } from "../http/errors";
+import { newInvitationId } from "../links/invitation-id";
+import { decide } from "../respondent/counting-rule";
+import { sha256Hex } from "../security/secrets";
+import { insertStatement as insertEvent } from "../storage/events";
+import { findIdempotencyKey, insertIdempotencyKey } from "../storage/idempotency-keys";
+import { insertInvitationStatement } from "../storage/invitations";
+import { insertIngestedResponse, responseId, type ResponseRecord } from "../storage/responses";
+import type { StoredSurvey } from "../storage/surveys";
+import { canonicalInput, type IngestInput } from "./input";
+
+export interface IngestResult {
+  /** True when this key was seen before with the same request: nothing was written this time. */
+  replayed: boolean;
+  response: ResponseRecord;
+}
+
+const scopeOf = (surveyId: string) => `responses:${surveyId}`;
+
+/**
+ * Records an ingested score as taps are recorded — an invitation (so segments and rollups see it),
+ * a raw event of kind "ingest", and the counting rule's decision — together with the idempotency key,
+ * all in one db.batch: either everything happened once, or nothing did.
+ */
+export async function ingestResponse(
+  db: D1Database,
+  survey: StoredSurvey,
+  input: IngestInput,
+  idempotencyKey: string,
+  options: { now: number; defaultedTime: boolean },
+): Promise<IngestResult> {
+  const scope = scopeOf(survey.id);
+  const requestHash = await sha256Hex(`${survey.id}\n${canonicalInput(input, options.defaultedTime)}`);
+  const earlier = await answerFor(db, scope, idempotencyKey, requestHash);
+  if (earlier) return earlier;
+
+  const invitationId = newInvitationId();
+  const event = { invitation_id: invitationId, kind: "ingest" as const, score: input.score, at: input.respondedAt, client: "admin" as const, asn: null, country: null, signals: {} };
+  // The invitation is new, so its whole history is this one event: the rule decides on exactly that.
+  const decision = decide([{ seq: 0, ...event }]);
+  if (!decision) throw new Error("the counting rule ignored an ingest event");
+  const response: ResponseRecord = {
+    id: responseId(invitationId),
+    invitation: invitationId,
+    survey: survey.id,
+    recipient: input.recipient,
+    score: decision.score,
+    comment: input.comment,
+    status: decision.status,
+    reason: decision.reason,
+    override: null,
+    locale: input.locale,
+    properties: input.properties,
+    created_at: input.respondedAt,
+    updated_at: options.now,
+  };
+  try {
+    await db.batch([
+      insertIdempotencyKey(db, { scope, key: idempotencyKey, requestHash, invitationId, response: JSON.stringify(response), now: options.now }),
+      insertInvitationStatement(
+        db,
+        survey.id,
+        // Already answered, so its links are never handed out: it expires the moment it is made.
+        { id: invitationId, recipient: input.recipient, email: null, locale: input.locale, properties: input.properties, expires_at: input.respondedAt },
+        input.respondedAt,
+      ),
+      insertEvent(db, event),
+      insertIngestedResponse(db, { invitationId, surveyId: survey.id, decision, comment: input.comment, createdAt: input.respondedAt, now: options.now }),
+    ]);
+  } catch (error) {
+    // A concurrent request with the same key won the race; its batch is the one that counts.
+    const winner = await answerFor(db, scope, idempotencyKey, requestHash);
+    if (winner) return winner;
+    throw error;
+  }
+  return { replayed: false, response };
+}
+
+async function answerFor(db: D1Database, scope: string, key: string, requestHash: string): Promise<IngestResult | null> {
+  const stored = await findIdempotencyKey(db, scope, key);
+  if (!stored) return null;
+  if (stored.requestHash !== requestHash) {
+    throw new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was used before with a different request.", "Idempotency-Key");
+  }
+  return { replayed: true, response: JSON.parse(stored.response) as ResponseRecord };
+}

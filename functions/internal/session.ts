@@ -1,0 +1,56 @@
+import { base64url } from "../security/secrets";
+
+/**
+ * The report sign-in cookie: `v1.<payload>.<tag>`, the payload JSON {sub, exp} and the tag an
+ * HMAC-SHA256 of it with SESSION_SECRET. Stateless, so signing out on one device ends that cookie
+ * only; revoking the API key it came from ends every session of that key (checked per request).
+ */
+export const SESSION_COOKIE = "tapscore_session";
+export const SESSION_TTL_MS = 12 * 3_600_000;
+
+export interface Session {
+  /** "admin" for the ADMIN_TOKEN, else the id of the API key used to sign in. */
+  sub: string;
+  exp: number;
+}
+
+const encoder = new TextEncoder();
+
+async function hmac(secret: string, data: string): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(data)));
+}
+
+export async function signSession(secret: string, session: Session): Promise<string> {
+  const payload = base64url(encoder.encode(JSON.stringify(session)));
+  return `v1.${payload}.${base64url(await hmac(secret, payload))}`;
+}
+
+export async function verifySession(secret: string, value: string | undefined, now: number): Promise<Session | null> {
+  const match = value ? /^v1\.([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
+  if (!match) return null;
+  const [, payload, tag] = match as unknown as [string, string, string];
+  const expected = base64url(await hmac(secret, payload));
+  const a = encoder.encode(expected);
+  const b = encoder.encode(tag);
+  if (a.length !== b.length || !crypto.subtle.timingSafeEqual(a, b)) return null;
+  try {
+    const session = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as Partial<Session>;
+    if (typeof session.sub !== "string" || typeof session.exp !== "number" || session.exp <= now) return null;
+    return { sub: session.sub, exp: session.exp };
+  } catch {
+    return null;
+  }
+}
+
+export function cookieValue(header: string | null, name: string): string | undefined {
+  for (const part of header?.split(";") ?? []) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=");
+  }
+  return undefined;
+}
+
+export function sessionCookie(value: string, secure: boolean, maxAgeSeconds: number): string {
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
+}

@@ -1,0 +1,17 @@
+import { recordChoice, type Choice } from "../respondent/record";
+import { base64url, randomBytes } from "../security/secrets";
+import { webhookOutbox } from "../webhooks/deliver";
+import { ingestMode, toMessage } from "./messages";
+
+/**
+ * Where a respondent's choice goes once the route has validated it: straight into D1 (the default),
+ * or, with INGEST_MODE = "queue", onto the TAPS queue, answered at once and written by the consumer.
+ * A send that fails throws, so the person gets the retry-safe page, as when D1 fails.
+ */
+export async function recordOrSend(env: Env, ctx: ExecutionContext, choice: Choice): Promise<void> {
+  if (ingestMode(env.INGEST_MODE) === "queue") {
+    await env.TAPS.send(toMessage(`tap_${base64url(randomBytes(15))}`, choice), { contentType: "json" });
+    return;
+  }
+  await recordChoice(env.DB, choice, webhookOutbox(env, ctx));
+}

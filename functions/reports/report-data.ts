@@ -1,0 +1,49 @@
+/**
+ * What the report site is built from: the shape of `GET /api/v1/reports/export` and of the site's
+ * loader when it reads the local D1. Public exports carry no comments, recipients or properties.
+ */
+import type { Survey } from "../surveys/survey-input";
+
+export type Audience = "public" | "internal";
+
+/** One additive rollup row: a survey-day × one dimension value. */
+export interface RollupRow {
+  day: string;
+  /** "all", touchpoint, locale, country, channel, variant or a custom segment key. */
+  dimension: string;
+  value: string;
+  /** counts[i] = counted responses scoring scale.min + i. */
+  counts: number[];
+  invitations: number;
+  comments: number;
+  excluded: number;
+}
+
+export interface ReportComment {
+  id: string;
+  score: number;
+  comment: string;
+  created_at: string;
+  properties: Record<string, string>;
+}
+
+export interface ReportAnnotation {
+  at: string;
+  label: string;
+}
+
+export interface ReportSurvey {
+  survey: Survey & { created_at: string };
+  rollups: RollupRow[];
+  annotations: ReportAnnotation[];
+  /** Internal only: the latest comments, worst scores first. */
+  comments: ReportComment[];
+}
+
+export interface ReportExport {
+  generated_at: string;
+  audience: Audience;
+  /** The last day the rollups cover, per the server clock (YYYY-MM-DD, UTC). */
+  through: string;
+  surveys: ReportSurvey[];
+}

@@ -1,0 +1,303 @@
+import type { Status } from "../respondent/counting-rule";
+import type { Metric } from "../scoring/metrics";
+import type { ResponseState, WebhookEvent } from "../webhooks/events";
+import type { ResponseSnapshot, SurveyFacts, WebhookFormat } from "../webhooks/payloads";
+import type { AttemptOutcome, DeliveryStatus, NextState } from "../webhooks/retry";
+
+/**
+ * The `webhooks` and `webhook_deliveries` tables, and the reads the record path makes to announce a
+ * response change: every SQL statement of webhooks lives here.
+ */
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  survey: string | null;
+  format: WebhookFormat;
+  created_at: number;
+}
+
+/** An endpoint with its signing secret: only for signing, never for the API. */
+export interface Subscriber extends Webhook {
+  secret: string;
+}
+
+interface WebhookRow {
+  id: string;
+  url: string;
+  events: string;
+  survey_id: string | null;
+  format: WebhookFormat;
+  secret: string;
+  created_at: number;
+}
+
+const WEBHOOK_COLUMNS = "id, url, events, survey_id, format, secret, created_at";
+
+const subscriberFromRow = (row: WebhookRow): Subscriber => ({
+  id: row.id,
+  url: row.url,
+  events: JSON.parse(row.events) as WebhookEvent[],
+  survey: row.survey_id,
+  format: row.format,
+  secret: row.secret,
+  created_at: row.created_at,
+});
+
+const webhookFromRow = (row: WebhookRow): Webhook => {
+  const { secret: _secret, ...webhook } = subscriberFromRow(row);
+  return webhook;
+};
+
+export async function insertWebhook(db: D1Database, webhook: Subscriber): Promise<void> {
+  await db
+    .prepare(`INSERT INTO webhooks (${WEBHOOK_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`)
+    .bind(webhook.id, webhook.url, JSON.stringify(webhook.events), webhook.survey, webhook.format, webhook.secret, webhook.created_at)
+    .run();
+}
+
+export async function countWebhooks(db: D1Database): Promise<number> {
+  return (await db.prepare("SELECT COUNT(*) AS n FROM webhooks").first<{ n: number }>())?.n ?? 0;
+}
+
+export async function listWebhooks(db: D1Database): Promise<Webhook[]> {
+  const { results } = await db.prepare(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks ORDER BY created_at, id`).all<WebhookRow>();
+  return results.map(webhookFromRow);
+}
+
+export async function getWebhook(db: D1Database, id: string): Promise<Webhook | null> {
+  const row = await db.prepare(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = ?1`).bind(id).first<WebhookRow>();
+  return row ? webhookFromRow(row) : null;
+}
+
+/** Deletes an endpoint with its delivery log, so nothing pending is sent to it afterwards. */
+export async function deleteWebhook(db: D1Database, id: string): Promise<boolean> {
+  const [, deleted] = await db.batch([
+    db.prepare("DELETE FROM webhook_deliveries WHERE webhook_id = ?1").bind(id),
+    db.prepare("DELETE FROM webhooks WHERE id = ?1").bind(id),
+  ]);
+  return (deleted?.meta.changes ?? 0) > 0;
+}
+
+/** Endpoints that may want events of this survey. */
+export function subscribersStatement(db: D1Database, surveyId: string): D1PreparedStatement {
+  return db.prepare(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE survey_id IS NULL OR survey_id = ?1`).bind(surveyId);
+}
+
+export async function subscribersOf(db: D1Database, surveyId: string): Promise<Subscriber[]> {
+  const { results } = await subscribersStatement(db, surveyId).all<WebhookRow>();
+  return results.map(subscriberFromRow);
+}
+
+export const readSubscribers = (result: D1Result | undefined): Subscriber[] => ((result?.results ?? []) as WebhookRow[]).map(subscriberFromRow);
+
+// ── The record path: the response before and after a write, read inside the write's own batch ──
+
+export function responseStateStatement(db: D1Database, invitationId: string): D1PreparedStatement {
+  return db.prepare("SELECT score, comment, status FROM responses WHERE invitation_id = ?1").bind(invitationId);
+}
+
+export const readResponseState = (result: D1Result | undefined): ResponseState | null => (result?.results[0] as ResponseState | undefined) ?? null;
+
+interface SnapshotRow {
+  id: string;
+  invitation: string;
+  recipient: string;
+  score: number;
+  comment: string | null;
+  status: Status;
+  reason: string;
+  override: "counted" | "excluded" | null;
+  locale: string | null;
+  properties: string;
+  created_at: number;
+  updated_at: number;
+  survey_id: string;
+  survey_name: string;
+  metric: Metric;
+  scale_min: number;
+  scale_max: number;
+  satisfied_min: number;
+}
+
+/** The response with its invitation and survey, as a payload shows them. */
+export function responseSnapshotStatement(db: D1Database, invitationId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT r.id, r.invitation_id AS invitation, i.recipient, r.score, r.comment, r.status, r.reason, r.override, i.locale,
+              i.properties, r.created_at, r.updated_at, s.id AS survey_id, s.name AS survey_name, s.metric, s.scale_min,
+              s.scale_max, s.satisfied_min
+       FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN surveys s ON s.id = r.survey_id
+       WHERE r.invitation_id = ?1`,
+    )
+    .bind(invitationId);
+}
+
+export function readResponseSnapshot(result: D1Result | undefined): { survey: SurveyFacts; response: ResponseSnapshot } | null {
+  const row = result?.results[0] as SnapshotRow | undefined;
+  if (!row) return null;
+  const { survey_id, survey_name, metric, scale_min, scale_max, satisfied_min, properties, ...response } = row;
+  return {
+    survey: { id: survey_id, name: survey_name, metric, scale: { min: scale_min, max: scale_max }, satisfied_min },
+    response: { ...response, properties: JSON.parse(properties) as Record<string, string> },
+  };
+}
+
+// ── Deliveries ──
+
+export interface NewDelivery {
+  id: string;
+  webhook_id: string;
+  dedupe_key: string;
+  event: WebhookEvent;
+  survey_id: string | null;
+  invitation_id: string | null;
+  body: string;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+/** Inserts deliveries, skipping any whose dedupe key exists; answers the ids actually inserted. */
+export async function insertDeliveries(db: D1Database, deliveries: readonly NewDelivery[]): Promise<Set<string>> {
+  if (deliveries.length === 0) return new Set();
+  const { results } = await db
+    .prepare(
+      `INSERT INTO webhook_deliveries (id, webhook_id, dedupe_key, event, survey_id, invitation_id, body, status, attempts,
+         next_attempt_at, created_at, updated_at)
+       SELECT json_extract(value, '$.id'), json_extract(value, '$.webhook_id'), json_extract(value, '$.dedupe_key'),
+              json_extract(value, '$.event'), json_extract(value, '$.survey_id'), json_extract(value, '$.invitation_id'),
+              json_extract(value, '$.body'), 'pending', 0, json_extract(value, '$.next_attempt_at'),
+              json_extract(value, '$.created_at'), json_extract(value, '$.created_at')
+       FROM json_each(?1) WHERE true
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id`,
+    )
+    .bind(JSON.stringify(deliveries))
+    .all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
+}
+
+/** A delivery ready to send: its stored body and what signing and sending need. */
+export interface ReadyDelivery {
+  id: string;
+  url: string;
+  secret: string;
+  body: string;
+  attempts: number;
+}
+
+/**
+ * Takes up to `limit` due deliveries by moving their next attempt to `leaseUntil`, so an overlapping
+ * run does not send them too; if this run dies, they become due again when the lease ends.
+ */
+export async function claimDueDeliveries(db: D1Database, now: number, leaseUntil: number, limit: number): Promise<ReadyDelivery[]> {
+  const [, claimed, endpoints] = await db.batch([
+    // A single tap counts at once but a scanner's sweep can still turn it suspected within seconds;
+    // deliveries of such taps wait (functions/webhooks/announce.ts) and are dropped here if that happened.
+    db
+      .prepare(
+        `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?1
+         WHERE status = 'pending' AND next_attempt_at <= ?1 AND invitation_id IS NOT NULL
+           AND EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = webhook_deliveries.invitation_id AND r.status = 'suspected')`,
+      )
+      .bind(now),
+    db
+      .prepare(
+        `UPDATE webhook_deliveries SET next_attempt_at = ?2
+         WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?3)
+         RETURNING id, webhook_id, body, attempts`,
+      )
+      .bind(now, leaseUntil, limit),
+    db
+      .prepare(
+        `SELECT id, url, secret FROM webhooks
+         WHERE id IN (SELECT webhook_id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at = ?1)`,
+      )
+      .bind(leaseUntil),
+  ]);
+  const byId = new Map(((endpoints?.results ?? []) as { id: string; url: string; secret: string }[]).map((w) => [w.id, w]));
+  return ((claimed?.results ?? []) as { id: string; webhook_id: string; body: string; attempts: number }[]).flatMap((d) => {
+    const endpoint = byId.get(d.webhook_id);
+    return endpoint ? [{ id: d.id, url: endpoint.url, secret: endpoint.secret, body: d.body, attempts: d.attempts }] : [];
+  });
+}
+
+export interface AttemptRecord {
+  id: string;
+  attemptsBefore: number;
+  outcome: AttemptOutcome;
+  next: NextState;
+}
+
+/** Appends each attempt to its delivery's log; a delivery another sender already moved on is left alone. */
+export async function recordAttempts(db: D1Database, records: readonly AttemptRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await db.batch(
+    records.map((r) =>
+      db
+        .prepare(
+          `UPDATE webhook_deliveries SET status = ?3, attempts = ?4, next_attempt_at = ?5,
+             attempt_log = json_insert(attempt_log, '$[#]', json(?6)), updated_at = ?7
+           WHERE id = ?1 AND attempts = ?2 AND status = 'pending'`,
+        )
+        .bind(r.id, r.attemptsBefore, r.next.status, r.next.attempts, r.next.next_attempt_at, JSON.stringify(r.outcome), r.outcome.at),
+    ),
+  );
+}
+
+export interface DeliveryRecord {
+  id: string;
+  event: WebhookEvent;
+  survey: string | null;
+  status: DeliveryStatus;
+  attempts: AttemptOutcome[];
+  next_attempt_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface DeliveryRow extends Omit<DeliveryRecord, "attempts" | "survey"> {
+  survey_id: string | null;
+  attempt_log: string;
+}
+
+export interface DeliveryCursor {
+  created_at: number;
+  id: string;
+}
+
+/** One endpoint's log, newest first. */
+export async function listDeliveries(
+  db: D1Database,
+  webhookId: string,
+  options: { before: DeliveryCursor | null; limit: number },
+): Promise<{ deliveries: DeliveryRecord[]; next: DeliveryCursor | null }> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, event, survey_id, status, attempt_log, next_attempt_at, created_at, updated_at FROM webhook_deliveries
+       WHERE webhook_id = ?1 AND (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND id < ?3))
+       ORDER BY created_at DESC, id DESC LIMIT ?4`,
+    )
+    .bind(webhookId, options.before?.created_at ?? null, options.before?.id ?? "", options.limit + 1)
+    .all<DeliveryRow>();
+  const page = results.slice(0, options.limit).map(({ survey_id, attempt_log, ...row }) => ({
+    ...row,
+    survey: survey_id,
+    attempts: JSON.parse(attempt_log) as AttemptOutcome[],
+  }));
+  const last = page.at(-1);
+  return { deliveries: page, next: results.length > options.limit && last ? { created_at: last.created_at, id: last.id } : null };
+}
+
+/** Forgets finished deliveries created before `before` (their bodies name people); at most `limit` a call. */
+export async function pruneDeliveries(db: D1Database, before: number, limit: number): Promise<number> {
+  const result = await db
+    .prepare(
+      `DELETE FROM webhook_deliveries WHERE id IN
+         (SELECT id FROM webhook_deliveries WHERE created_at < ?1 AND status <> 'pending' ORDER BY created_at LIMIT ?2)`,
+    )
+    .bind(before, limit)
+    .run();
+  return result.meta.changes;
+}

@@ -1,0 +1,36 @@
+import * as v from "valibot";
+import { badRequest } from "../http/errors";
+import type { StoredSurvey } from "../storage/surveys";
+import { BUILT_IN_DIMENSIONS, PROPERTY_KEY_PATTERN } from "./survey-input";
+
+/**
+ * Segment values a caller attaches to a person (invitations, ingested responses): short strings kept
+ * for breakdowns. One definition, so every way in validates them alike.
+ */
+const propertyValue = v.pipe(
+  v.union([v.string(), v.number(), v.boolean()], "must be a string, number or boolean"),
+  v.transform((value) => String(value).trim()),
+  v.minLength(1, "must not be empty"),
+  v.maxLength(100, "must be at most 100 characters"),
+);
+
+export const propertiesSchema = v.record(v.pipe(v.string(), v.regex(PROPERTY_KEY_PATTERN, "keys must be snake_case")), propertyValue);
+
+/** The property keys a survey keeps: the built-in dimensions (locale has its own field) and its segments. */
+export function allowedPropertyKeys(survey: Pick<StoredSurvey, "segments">): Set<string> {
+  const allowed = new Set<string>([...BUILT_IN_DIMENSIONS, ...survey.segments]);
+  allowed.delete("locale");
+  return allowed;
+}
+
+/** Only the built-in dimensions and the survey's own segment keys are kept, so breakdowns stay clean. */
+export function checkProperties(survey: Pick<StoredSurvey, "segments">, properties: Record<string, string> | undefined, fieldPrefix: string): void {
+  const allowed = allowedPropertyKeys(survey);
+  for (const [key, value] of Object.entries(properties ?? {})) {
+    const field = `${fieldPrefix}.${key}`;
+    if (!allowed.has(key)) {
+      throw badRequest("invalid_field", `${field}: not a segment of this survey (allowed: ${[...allowed].join(", ")}).`, field);
+    }
+    if (key === "country" && !/^[A-Z]{2}$/.test(value)) throw badRequest("invalid_field", `${field}: must be an ISO 3166 code such as NL.`, field);
+  }
+}

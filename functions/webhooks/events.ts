@@ -1,0 +1,59 @@
+import type { Status } from "../respondent/counting-rule";
+import type { Metric } from "../scoring/metrics";
+
+/** Which webhook events exist and when a stored response change raises them. Pure. */
+
+export const WEBHOOK_EVENTS = ["response.created", "response.updated", "response.low_score", "metric.drop"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export type ResponseEvent = Exclude<WebhookEvent, "metric.drop">;
+
+export interface ResponseState {
+  score: number;
+  comment: string | null;
+  status: Status;
+}
+
+/** A low score: an NPS detractor (0–6), or on other metrics a score below the survey's satisfied_min. */
+export function isLowScore(survey: { metric: Metric; satisfied_min: number }, score: number): boolean {
+  return survey.metric === "nps" ? score <= 6 : score < survey.satisfied_min;
+}
+
+export interface PlannedEvent {
+  event: ResponseEvent;
+  /** Unique per invitation and endpoint: a retried or repeated write never enqueues a second copy. */
+  key: string;
+}
+
+/**
+ * The events one write raised, from the response before and after it (read in the same batch).
+ * Only counted responses are announced, and nothing is said about a response that is now suspected
+ * (scanner clicks), so a receiver never hears about a score that does not count.
+ * - created: the response became counted and had not been counted before (excluded → counted is
+ *   an admin reversing a decision about a response receivers may already know, so it is an update);
+ * - updated: a counted response changed score, comment or status (including leaving `counted`);
+ * - low_score: a counted response got a low score, on creation or when its score changed.
+ */
+export function responseEvents(
+  prior: ResponseState | null,
+  after: ResponseState | null,
+  survey: { metric: Metric; satisfied_min: number },
+  eventSeq: number,
+): PlannedEvent[] {
+  // Suspected means a scanner: a tap it made counted only until its sweep showed up, so nothing is said.
+  if (!after || after.status === "suspected") return [];
+  const wasCounted = prior?.status === "counted";
+  const isCounted = after.status === "counted";
+  const events: PlannedEvent[] = [];
+  if (isCounted && !wasCounted && prior?.status !== "excluded") {
+    events.push({ event: "response.created", key: "created" });
+  } else if (prior && (wasCounted || isCounted) && changed(prior, after)) {
+    events.push({ event: "response.updated", key: `updated:${eventSeq}` });
+  }
+  const scoreNew = !wasCounted || prior?.score !== after.score;
+  if (isCounted && scoreNew && isLowScore(survey, after.score)) {
+    events.push({ event: "response.low_score", key: `low_score:${eventSeq}` });
+  }
+  return events;
+}
+
+const changed = (a: ResponseState, b: ResponseState) => a.score !== b.score || a.comment !== b.comment || a.status !== b.status;

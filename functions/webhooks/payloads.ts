@@ -1,0 +1,113 @@
+import { isoTime } from "../api/format";
+import type { Status } from "../respondent/counting-rule";
+import type { Metric } from "../scoring/metrics";
+import type { HeadlineUnit } from "../scoring/summary";
+import type { ResponseEvent, ResponseState, WebhookEvent } from "./events";
+
+/**
+ * The bodies a webhook endpoint receives: the Standard Webhooks envelope `{ type, timestamp, data }`,
+ * or for `format: "slack"` a Slack message `{ text }`. Pure; the exact string is stored with the
+ * delivery, so every retry sends (and signs) the same bytes.
+ */
+
+export type WebhookFormat = "standard" | "slack";
+
+export interface SurveyFacts {
+  id: string;
+  name: string;
+  metric: Metric;
+  scale: { min: number; max: number };
+  satisfied_min: number;
+}
+
+/** A stored response as the payload shows it: the same fields as the responses API. */
+export interface ResponseSnapshot extends ResponseState {
+  id: string;
+  invitation: string;
+  recipient: string;
+  reason: string;
+  override: "counted" | "excluded" | null;
+  locale: string | null;
+  properties: Record<string, string>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What the rollup reports with a significant drop (functions/scoring/drop.ts decides it). */
+export interface MetricDrop {
+  /** The period under test, local days of the survey, both ends included. */
+  from: string;
+  to: string;
+  unit: HeadlineUnit;
+  /** Latest − baseline headline, in `unit` points. */
+  delta: number | null;
+  p_value: number | null;
+  n_latest: number;
+  n_baseline: number;
+}
+
+/** The longest comment a Slack message quotes; the whole comment is in the standard payload. */
+export const SLACK_EXCERPT_CHARS = 280;
+
+const surveyOf = (s: SurveyFacts) => ({ id: s.id, name: s.name, metric: s.metric, scale: s.scale });
+
+function envelope(type: WebhookEvent, at: number, data: object): string {
+  return JSON.stringify({ type, timestamp: isoTime(at), data });
+}
+
+export function responseBody(
+  format: WebhookFormat,
+  event: ResponseEvent,
+  survey: SurveyFacts,
+  response: ResponseSnapshot,
+  previous: ResponseState | null,
+  at: number,
+): string {
+  if (format === "slack") return JSON.stringify({ text: responseSlackText(event, survey, response) });
+  const { created_at, updated_at, ...rest } = response;
+  return envelope(event, at, {
+    survey: surveyOf(survey),
+    response: { ...rest, survey: survey.id, created_at: isoTime(created_at), updated_at: isoTime(updated_at) },
+    ...(event === "response.updated" && previous ? { previous } : {}),
+  });
+}
+
+export function dropBody(format: WebhookFormat, survey: SurveyFacts, drop: MetricDrop, at: number): string {
+  if (format === "slack") return JSON.stringify({ text: dropSlackText(survey, drop) });
+  return envelope("metric.drop", at, { survey: surveyOf(survey), ...drop });
+}
+
+/** Slack mrkdwn treats only these three as control characters. */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function excerpt(text: string, max: number): string {
+  const chars = [...text.trim()];
+  return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+}
+
+const STATUS_WORDS: Record<Status, string> = { counted: "counted", suspected: "suspected (not counted)", excluded: "excluded" };
+
+function responseSlackText(event: ResponseEvent, survey: SurveyFacts, response: ResponseSnapshot): string {
+  const score = `*${response.score}* (${survey.scale.min}–${survey.scale.max})`;
+  const where = `*${escapeSlack(survey.name)}* from ${escapeSlack(response.recipient)}`;
+  const head =
+    event === "response.low_score"
+      ? `:warning: Low score ${score} on ${where}`
+      : event === "response.created"
+        ? `New response ${score} on ${where}`
+        : `Response changed: ${score}, ${STATUS_WORDS[response.status]}, on ${where}`;
+  if (!response.comment) return head;
+  const quoted = escapeSlack(excerpt(response.comment, SLACK_EXCERPT_CHARS))
+    .split(/\r?\n/)
+    .map((line) => `> ${line}`)
+    .join("\n");
+  return `${head}\n${quoted}`;
+}
+
+function dropSlackText(survey: SurveyFacts, drop: MetricDrop): string {
+  const points = drop.delta === null ? "" : ` by ${Math.abs(drop.delta).toFixed(1)} ${drop.unit === "mean" ? "" : "points"}`.trimEnd();
+  const p = drop.p_value === null ? "" : `, p = ${drop.p_value.toPrecision(2)}`;
+  return `:chart_with_downwards_trend: *${escapeSlack(survey.name)}* dropped${points} on ${drop.from} – ${drop.to} (n = ${drop.n_latest} vs ${drop.n_baseline} before${p})`;
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from "../security/secrets";
+
+/**
+ * Standard Webhooks signatures (https://www.standardwebhooks.com): the secret is `whsec_` + base64 of
+ * random key bytes; each attempt is signed as `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")).
+ * No I/O: Web Crypto only.
+ */
+
+const SECRET_PREFIX = "whsec_";
+const SECRET_BYTES = 32;
+
+const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+export function generateWebhookSecret(): string {
+  return SECRET_PREFIX + toBase64(randomBytes(SECRET_BYTES));
+}
+
+export interface SignedHeaders {
+  "webhook-id": string;
+  "webhook-timestamp": string;
+  "webhook-signature": string;
+}
+
+/** The three headers of one attempt; `timestamp` is in whole seconds, as the spec requires. */
+export async function signWebhook(secret: string, id: string, timestamp: number, body: string): Promise<SignedHeaders> {
+  if (!secret.startsWith(SECRET_PREFIX)) throw new Error("webhook secret: not a whsec_ secret");
+  const key = await crypto.subtle.importKey("raw", fromBase64(secret.slice(SECRET_PREFIX.length)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
+  return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": `v1,${toBase64(new Uint8Array(mac))}` };
+}

@@ -1,0 +1,275 @@
+/**
+ * What a report page shows about one survey, computed from its rollup rows by the same code the
+ * metrics API uses (functions/metrics/report.ts on top of the scoring engine): the headline over the
+ * last 90 days with n and 95% interval, the trend per week or month, the distribution, the target's
+ * glide path, segment breakdowns, the A/B comparison and the latest comments. Pure: no I/O.
+ *
+ * Public reports suppress every cell (headline, trend period, distribution) with fewer answers than
+ * the survey's `min_public_n`; internal reports show everything and flag n < 30 as low confidence.
+ */
+import { buildMetrics, TARGET_BASELINE_DAYS, type DayRow, type MetricsBody } from "../../../functions/metrics/report";
+import type { Granularity } from "../../../functions/metrics/query";
+import type { Audience, ReportComment, ReportExport, ReportSurvey, RollupRow } from "../../../functions/reports/report-data";
+import { ALL, UNSET } from "../../../functions/rollups/buckets";
+import { addDays, daysBetween, isDayKey, localDay } from "../../../functions/rollups/days";
+import type { Interval } from "../../../functions/scoring/intervals";
+import type { Metric, Scale } from "../../../functions/scoring/metrics";
+import { goodMin, type DistributionBin, type GoodShare, type HeadlineUnit, type IndexValue, type NpsSplit } from "../../../functions/scoring/summary";
+import { BUILT_IN_DIMENSIONS, headlineRange } from "../../../functions/surveys/survey-input";
+import type { UnitContext } from "./format";
+
+/** The headline's time window: the last 90 days, today included. */
+export const WINDOW_DAYS = 90;
+/** The trend looks back at most a year; up to half a year it is weekly, beyond that monthly. */
+export const TREND_MAX_DAYS = 365;
+export const WEEKLY_TREND_MAX_DAYS = 182;
+
+export interface Cell {
+  value: number | null;
+  ci: Interval | null;
+  n: number;
+  low_confidence: boolean;
+  /** Public pages only: fewer answers than min_public_n, so value and ci are withheld. */
+  suppressed: boolean;
+}
+
+export interface TrendPoint extends Cell {
+  /** The period's name: the Monday of its week or YYYY-MM. */
+  period: string;
+  from: string;
+  to: string;
+}
+
+export interface BreakdownGroup extends Cell {
+  /** The segment value; null when the property was not set. */
+  group: string | null;
+}
+
+export interface Breakdown {
+  dimension: string;
+  groups: BreakdownGroup[];
+}
+
+export interface VariantComparison {
+  a: { label: string; cell: Cell };
+  b: { label: string; cell: Cell };
+  others: string[];
+  difference: number | null;
+  ci: Interval | null;
+  p_value: number | null;
+  significant: boolean;
+  test: string;
+}
+
+export interface PeriodComparison {
+  difference: number | null;
+  ci: Interval | null;
+  p_value: number | null;
+  significant: boolean;
+  previous: Cell;
+}
+
+export interface TargetView {
+  value: number;
+  by: string;
+  start: { value: number; date: string } | null;
+  expected: number | null;
+  gap: number | null;
+  on_track: boolean | null;
+}
+
+export interface SurveyReport {
+  audience: Audience;
+  id: string;
+  /** Whether the survey has a public page. */
+  isPublic: boolean;
+  name: string;
+  question: string | null;
+  metric: Metric;
+  scale: Scale;
+  locale: string;
+  timezone: string;
+  unit: HeadlineUnit;
+  ctx: UnitContext;
+  goodMin: number;
+  /** The range the headline can take: 0–100, −100–100 or the scale. */
+  range: [number, number];
+  min_public_n: number;
+  window: { from: string; to: string; days: number };
+  headline: Cell;
+  mean: number | null;
+  mean_ci: Interval | null;
+  good: GoodShare;
+  /** Null when suppressed on a public page. */
+  distribution: DistributionBin[] | null;
+  nps_split: NpsSplit | null;
+  index: IndexValue;
+  trend: { granularity: Granularity; from: string; to: string; points: TrendPoint[] };
+  /** Weekly over the window: the overview's sparkline. */
+  recent: TrendPoint[];
+  responses: number;
+  invitations: number;
+  response_rate: number | null;
+  comment_count: number;
+  /** Clicks kept out of the numbers (suspected email-scanner clicks and other exclusions). */
+  excluded: number;
+  previous: PeriodComparison | null;
+  target: TargetView | null;
+  benchmark: { value: number; label: string } | null;
+  annotations: { day: string; label: string }[];
+  breakdowns: Breakdown[];
+  variants: VariantComparison | null;
+  comments: ReportComment[];
+}
+
+function cell(point: { value: number | null; ci: Interval | null; n: number; low_confidence: boolean }, minN: number | null): Cell {
+  const suppressed = minN !== null && point.n < minN;
+  return {
+    value: suppressed ? null : point.value,
+    ci: suppressed ? null : point.ci,
+    n: point.n,
+    low_confidence: point.low_confidence,
+    suppressed,
+  };
+}
+
+const dayRows = (rows: readonly RollupRow[], dimension: string): DayRow[] =>
+  rows.filter((row) => row.dimension === dimension).map(({ day, value, counts, invitations, comments, excluded }) => ({ day, value, counts, invitations, comments, excluded }));
+
+const between = (rows: readonly DayRow[], from: string, to: string) => rows.filter((row) => row.day >= from && row.day <= to);
+
+/** The day an ISO instant (or a plain YYYY-MM-DD) falls on in the survey's zone. */
+function dayOf(at: string, timeZone: string): string | null {
+  if (isDayKey(at)) return at;
+  const time = Date.parse(at);
+  return Number.isFinite(time) ? localDay(time, timeZone) : null;
+}
+
+/** "Today" for a survey: the export's moment in the survey's zone, or the export's last day. */
+export function reportDay(data: Pick<ReportExport, "generated_at" | "through">, timeZone: string): string {
+  return dayOf(data.generated_at, timeZone) ?? data.through;
+}
+
+export function surveyReport(data: Pick<ReportExport, "generated_at" | "through" | "audience">, report: ReportSurvey): SurveyReport {
+  const { survey } = report;
+  const audience = data.audience;
+  const minN = audience === "public" ? survey.min_public_n : null;
+  const to = reportDay(data, survey.timezone);
+  const from = addDays(to, -(WINDOW_DAYS - 1));
+  const all = dayRows(report.rollups, ALL).filter((row) => row.day <= to);
+  const firstDay = all.reduce<string | null>((first, row) => (first === null || row.day < first ? row.day : first), null);
+
+  const baselineFrom = dayOf(survey.created_at, survey.timezone) ?? firstDay ?? from;
+  const rows = {
+    all,
+    groups: null,
+    variants: null,
+    targetBaseline: survey.target ? { from: baselineFrom, rows: between(all, baselineFrom, addDays(baselineFrom, TARGET_BASELINE_DAYS - 1)) } : null,
+  };
+  const windowQuery = { from, to, granularity: "week" as const, groupBy: null, compare: "previous" as const };
+  const windowMetrics = buildMetrics(survey, windowQuery, rows);
+
+  const trendFrom = firstDay === null ? from : [firstDay, addDays(to, -(TREND_MAX_DAYS - 1))].sort().at(-1)!;
+  const granularity: Granularity = daysBetween(trendFrom, to) + 1 > WEEKLY_TREND_MAX_DAYS ? "month" : "week";
+  const trendMetrics = buildMetrics(survey, { from: trendFrom, to, granularity, groupBy: null, compare: null }, rows);
+
+  const headline = cell(windowMetrics.headline, minN);
+  const ctx: UnitContext = { metric: survey.metric, unit: windowMetrics.headline.unit, scale: survey.scale, locale: survey.locale };
+  const internal = audience === "internal";
+  const previous = windowMetrics.comparison?.against === "previous" ? windowMetrics.comparison : null;
+
+  return {
+    audience,
+    id: survey.id,
+    isPublic: survey.public && !survey.archived,
+    name: survey.name,
+    question: survey.question[survey.locale] ?? Object.values(survey.question)[0] ?? null,
+    metric: survey.metric,
+    scale: survey.scale,
+    locale: survey.locale,
+    timezone: survey.timezone,
+    unit: windowMetrics.headline.unit,
+    ctx,
+    goodMin: goodMin(survey),
+    range: headlineRange(survey),
+    min_public_n: survey.min_public_n,
+    window: { from, to, days: WINDOW_DAYS },
+    headline,
+    mean: headline.suppressed ? null : windowMetrics.mean,
+    mean_ci: headline.suppressed ? null : windowMetrics.mean_ci,
+    good: windowMetrics.good,
+    distribution: headline.suppressed ? null : windowMetrics.distribution,
+    nps_split: headline.suppressed ? null : windowMetrics.nps_split,
+    index: headline.suppressed ? { value: null, ci: null } : windowMetrics.index,
+    trend: {
+      granularity,
+      from: trendFrom,
+      to,
+      points: trendMetrics.series.map((p) => ({ period: p.period, from: p.from, to: p.to, ...cell(p, minN) })),
+    },
+    recent: windowMetrics.series.map((p) => ({ period: p.period, from: p.from, to: p.to, ...cell(p, minN) })),
+    responses: windowMetrics.response_rate.responses,
+    invitations: windowMetrics.response_rate.invitations,
+    response_rate: windowMetrics.response_rate.percent,
+    comment_count: windowMetrics.comments,
+    excluded: windowMetrics.excluded,
+    previous:
+      internal && previous
+        ? { difference: previous.difference, ci: previous.ci, p_value: previous.p_value, significant: previous.significant, previous: cell(previous.a, null) }
+        : null,
+    target: targetView(windowMetrics),
+    benchmark: survey.benchmark,
+    annotations: report.annotations
+      .map(({ at, label }) => ({ day: dayOf(at, survey.timezone), label }))
+      .filter((a): a is { day: string; label: string } => a.day !== null)
+      .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)),
+    breakdowns: internal ? breakdowns(report, windowQuery, all) : [],
+    variants: internal ? variantComparison(report, windowQuery, all) : null,
+    comments: internal ? report.comments : [],
+  };
+}
+
+function targetView(metrics: MetricsBody): TargetView | null {
+  const target = metrics.target;
+  if (!target) return null;
+  return { value: target.value, by: target.by, start: target.start, expected: target.expected, gap: target.gap, on_track: target.on_track };
+}
+
+type WindowQuery = { from: string; to: string; granularity: "week" };
+
+/** Every dimension the survey is rolled up by that has at least one set value in the window. */
+function breakdowns(report: ReportSurvey, query: WindowQuery, all: DayRow[]): Breakdown[] {
+  const { survey } = report;
+  const dimensions = [...BUILT_IN_DIMENSIONS, ...survey.segments];
+  const result: Breakdown[] = [];
+  for (const dimension of dimensions) {
+    const groupRows = between(dayRows(report.rollups, dimension), query.from, query.to);
+    if (!groupRows.some((row) => row.value !== UNSET && row.counts.some((count) => count > 0))) continue;
+    const metrics = buildMetrics(survey, { ...query, groupBy: dimension, compare: null }, { all, groups: groupRows, variants: null, targetBaseline: null });
+    const groups = (metrics.groups ?? []).filter((g) => g.n > 0).map((g) => ({ group: g.group, ...cell(g, null) }));
+    result.push({ dimension, groups });
+  }
+  return result;
+}
+
+function variantComparison(report: ReportSurvey, query: WindowQuery, all: DayRow[]): VariantComparison | null {
+  const variantRows = between(dayRows(report.rollups, "variant"), query.from, query.to);
+  const metrics = buildMetrics(report.survey, { ...query, groupBy: null, compare: "variant" }, { all, groups: null, variants: variantRows, targetBaseline: null });
+  const comparison = metrics.comparison;
+  if (comparison?.against !== "variant" || !comparison.a || !comparison.b) return null;
+  return {
+    a: { label: comparison.a.label, cell: cell(comparison.a, null) },
+    b: { label: comparison.b.label, cell: cell(comparison.b, null) },
+    others: comparison.others,
+    difference: comparison.difference,
+    ci: comparison.ci,
+    p_value: comparison.p_value,
+    significant: comparison.significant,
+    test: comparison.test,
+  };
+}
+
+/** Every survey of an export, in the export's order. */
+export function reportsOf(data: ReportExport): SurveyReport[] {
+  return data.surveys.map((survey) => surveyReport(data, survey));
+}

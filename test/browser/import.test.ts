@@ -1,0 +1,120 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminApi, startServer, type Server } from "./harness";
+
+/** `npm run import` end to end: the real CLI, a real CSV file, a real Worker and D1. */
+const FIXTURE = join(process.cwd(), "test", "fixtures", "delighted-export.csv");
+const facts = JSON.parse(readFileSync(join(process.cwd(), "test", "fixtures", "delighted-export.json"), "utf8")) as { rows: number; taken: number; counts: number[] };
+const BIN = join(process.cwd(), "node_modules", ".bin");
+
+function runImport(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--experimental-transform-types", "--no-warnings=ExperimentalWarning", "scripts/import.ts", ...args], {
+      env: { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const scoreCounts = (scores: number[]) => Array.from({ length: 11 }, (_, s) => scores.filter((x) => x === s).length);
+
+describe("import into a running Tapscore (--url, --token)", () => {
+  let server: Server;
+
+  beforeAll(async () => {
+    server = await startServer();
+    await adminApi(server, "POST", "/api/v1/surveys", { id: "nps-history", name: "NPS history", metric: "nps", segments: ["plan"] });
+  });
+  afterAll(async () => server?.stop());
+
+  async function exported(): Promise<{ score: number; comment: string | null; properties: Record<string, string>; reason: string }[]> {
+    const response = await fetch(`${server.base}/api/v1/surveys/nps-history/responses?format=ndjson`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    const text = await response.text();
+    return text === "" ? [] : text.trimEnd().split("\n").map((line) => JSON.parse(line));
+  }
+
+  it("a dry run checks every row and writes nothing", async () => {
+    const result = await runImport(["--survey", "nps-history", FIXTURE, "--dry-run", "--url", server.base, "--token", server.adminToken]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`would take  ${facts.taken}`);
+    expect(result.stdout).toContain(`refused     ${facts.rows - facts.taken}`);
+    expect(await exported()).toEqual([]);
+  });
+
+  it("imports a Delighted export and reproduces its score counts exactly", async () => {
+    const result = await runImport(["--survey", "nps-history", FIXTURE, "--url", server.base, "--token", server.adminToken]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("Preset delighted");
+    expect(result.stdout).toContain(`taken       ${facts.taken} (${facts.taken} new, 0 already imported)`);
+    expect(result.stdout).toMatch(/3 {2}missing score \(rows \d+, \d+, \d+\)/);
+    expect(result.stdout).toContain("score not on the survey's scale 0–10");
+    expect(result.stdout).toContain("response time is not a date");
+    const responses = await exported();
+    expect(scoreCounts(responses.map((r) => r.score))).toEqual(facts.counts);
+    expect(responses.every((r) => r.reason === "confirmed")).toBe(true);
+    expect(responses.map((r) => r.comment)).toContain("Väldigt nöjd – très bien, Zürich, 日本");
+    expect(responses.some((r) => r.properties.plan === "pro" && r.properties.country !== undefined)).toBe(true);
+  });
+
+  it("adds nothing when the same file is imported again", async () => {
+    const result = await runImport(["--survey", "nps-history", FIXTURE, "--url", server.base, "--token", server.adminToken]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`taken       ${facts.taken} (0 new, ${facts.taken} already imported)`);
+    expect(scoreCounts((await exported()).map((r) => r.score))).toEqual(facts.counts);
+  });
+
+  it("fails clearly for an unknown survey or a missing token", async () => {
+    const unknown = await runImport(["--survey", "nope", FIXTURE, "--url", server.base, "--token", server.adminToken]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('There is no survey "nope"');
+    const noToken = await runImport(["--survey", "nps-history", FIXTURE, "--url", server.base]);
+    expect(noToken.code).toBe(1);
+  });
+});
+
+describe("import into the local D1 (the default)", () => {
+  const state = mkdtempSync(join(tmpdir(), "tapscore-import-"));
+  afterAll(() => rmSync(state, { recursive: true, force: true }));
+
+  function d1(sql: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(join(BIN, "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql], {
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (c) => (out += c));
+      child.stderr.on("data", (c) => (err += c));
+      child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+    });
+  }
+
+  it("runs the Worker's ingestion in-process on .wrangler state and is idempotent", async () => {
+    // The first run applies the schema; the survey is then added and the import run for real.
+    const empty = await runImport(["--survey", "local-nps", FIXTURE, "--persist-to", state]);
+    expect(empty.stderr).toContain('There is no survey "local-nps"');
+    const settings = JSON.stringify({ question: {}, follow_up: {}, segments: ["plan"], target: null, benchmark: null });
+    await d1(
+      `INSERT INTO surveys (id, name, metric, scale_min, scale_max, satisfied_min, headline, locale, timezone, public, min_public_n, settings, created_at, updated_at)
+       VALUES ('local-nps', 'Local NPS', 'nps', 0, 10, 9, 'percent', 'en', 'UTC', 0, 10, '${settings}', 0, 0)`,
+    );
+    const first = await runImport(["--survey", "local-nps", FIXTURE, "--persist-to", state]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`(${facts.taken} new, 0 already imported)`);
+    const again = await runImport(["--survey", "local-nps", FIXTURE, "--persist-to", state]);
+    expect(again.stdout).toContain(`(0 new, ${facts.taken} already imported)`);
+    const [result] = JSON.parse(await d1("SELECT score, COUNT(*) AS n FROM responses WHERE survey_id = 'local-nps' GROUP BY score ORDER BY score")) as {
+      results: { score: number; n: number }[];
+    }[];
+    expect(Array.from({ length: 11 }, (_, s) => result!.results.find((r) => r.score === s)?.n ?? 0)).toEqual(facts.counts);
+  }, 240_000);
+});
