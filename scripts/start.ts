@@ -48,7 +48,7 @@ if (await waitForOk(`${base}/healthz`, 120_000)) {
     API base      ${base}/api/v1
     Health        ${base}/healthz
     OpenAPI       ${base}/api/v1/openapi.json
-    Cron trigger  ${base}/__scheduled
+    Cron trigger  ${base}/cdn-cgi/handler/scheduled
     Admin token   ADMIN_TOKEN in ${DEV_VARS} (use it as Authorization: Bearer <token>)
   Press Ctrl+C to stop.
 `);

@@ -216,11 +216,38 @@ export async function claimDueDeliveries(db: D1Database, now: number, leaseUntil
       )
       .bind(leaseUntil),
   ]);
+  return withEndpoints(claimed, endpoints);
+}
+
+function withEndpoints(claimed: D1Result | undefined, endpoints: D1Result | undefined): ReadyDelivery[] {
   const byId = new Map(((endpoints?.results ?? []) as { id: string; url: string; secret: string }[]).map((w) => [w.id, w]));
   return ((claimed?.results ?? []) as { id: string; webhook_id: string; body: string; attempts: number }[]).flatMap((d) => {
     const endpoint = byId.get(d.webhook_id);
     return endpoint ? [{ id: d.id, url: endpoint.url, secret: endpoint.secret, body: d.body, attempts: d.attempts }] : [];
   });
+}
+
+/**
+ * Takes the deliveries an invitation's lone tap left waiting, once a confirmed choice shows a person
+ * made it: they need not wait for the cron any more.
+ */
+export async function claimHeldDeliveries(db: D1Database, invitationId: string, now: number, leaseUntil: number): Promise<ReadyDelivery[]> {
+  const [claimed, endpoints] = await db.batch([
+    db
+      .prepare(
+        `UPDATE webhook_deliveries SET next_attempt_at = ?3
+         WHERE invitation_id = ?1 AND status = 'pending' AND attempts = 0 AND next_attempt_at > ?2 AND next_attempt_at < ?3
+         RETURNING id, webhook_id, body, attempts`,
+      )
+      .bind(invitationId, now, leaseUntil),
+    db
+      .prepare(
+        `SELECT id, url, secret FROM webhooks
+         WHERE id IN (SELECT webhook_id FROM webhook_deliveries WHERE invitation_id = ?1 AND status = 'pending' AND next_attempt_at = ?2)`,
+      )
+      .bind(invitationId, leaseUntil),
+  ]);
+  return withEndpoints(claimed, endpoints);
 }
 
 export interface AttemptRecord {

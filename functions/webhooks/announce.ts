@@ -1,6 +1,7 @@
 import { SWEEP_GAP_MS } from "../respondent/counting-rule";
 import { base64url, randomBytes } from "../security/secrets";
 import {
+  claimHeldDeliveries,
   insertDeliveries,
   readResponseSnapshot,
   readResponseState,
@@ -70,6 +71,8 @@ export async function announceResponseChange(
   // and the cron sends them. A confirmed choice (form, comment, beacon), an override or an ingested score goes now.
   const unsettled = response.reason === "tap";
   const outbox = unsettled ? undefined : context.outbox;
+  // ...and takes along what the lone tap before it left waiting.
+  if (outbox && response.status === "counted") outbox.send(await claimHeldDeliveries(db, change.invitationId, context.now, outbox.leaseUntil(context.now)));
   const nextAttempt = unsettled ? context.now + SETTLE_MS : outbox ? outbox.leaseUntil(context.now) : context.now;
   const planned = change.subscribers.flatMap((endpoint) =>
     events

@@ -44,7 +44,7 @@ export async function startServer(): Promise<Server> {
   const vars = [`ADMIN_TOKEN:${adminToken}`, `LINK_SECRET:${linkSecret}`, "SESSION_SECRET:browser-session-secret-0123456789"];
   const child: ChildProcess = spawn(
     join(BIN, "wrangler"),
-    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", ...vars.flatMap((v) => ["--var", v])],
+    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", "--test-scheduled", ...vars.flatMap((v) => ["--var", v])],
     { env, stdio: "ignore", detached: true },
   );
   const base = `http://127.0.0.1:${port}`;
