@@ -67,7 +67,8 @@ function seeded(seed: number) {
     for (const [item, weight] of items) if ((roll -= weight) < 0) return item;
     return items.at(-1)![0];
   };
-  return { next, pick };
+  const pickOne = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  return { next, pick, pickOne };
 }
 
 interface Plan {
@@ -80,7 +81,8 @@ interface Plan {
   properties: (r: ReturnType<typeof seeded>) => Record<string, string>;
   /** Moves a score given its properties and the day (0 = first demo day). */
   adjust?: (score: number, properties: Record<string, string>, day: number, r: ReturnType<typeof seeded>) => number;
-  comments: string[];
+  /** Comments people leave, by whether their score was a good one. */
+  comments: { good: string[]; bad: string[] };
 }
 
 const DIP_DAY = DAYS - 45;
@@ -105,7 +107,10 @@ function plans(today: number): Plan[] {
         return { channel: channel(r), country: r.pick([["GB", 50], ["IE", 10], ["DE", 15], ["NL", 15], ["US", 10]] as const), team, agent: `${team}-${1 + Math.floor(r.next() * 6)}` };
       },
       adjust: (score, p, _day, r) => (p.team === "technical" && r.next() < 0.15 ? Math.max(1, score - 2) : score),
-      comments: ["Quick and friendly, thanks!", "Took three emails to get an answer.", "Agent knew exactly what to do.", "Still waiting for the refund.", "<script>alert('xss')</script> great service"],
+      comments: {
+        good: ["Quick and friendly, thanks!", "Agent knew exactly what to do.", "<script>alert('xss')</script> great service"],
+        bad: ["Took three emails to get an answer.", "Still waiting for the refund.", "Nobody read my first message properly."],
+      },
     },
     {
       survey: {
@@ -123,7 +128,10 @@ function plans(today: number): Plan[] {
       }),
       // After the new webshop software went live, checkout broke for many: two weeks of lower scores.
       adjust: (score, _p, day, r) => (day >= DIP_DAY && day < DIP_DAY + 14 && r.next() < 0.55 ? Math.max(0, score - 4) : score),
-      comments: ["Snelle levering, top!", "Afrekenen lukte pas na drie pogingen.", "De nieuwe site is onoverzichtelijk.", "Prima prijs.", "<img src=x onerror=alert(1)> werkt niet"],
+      comments: {
+        good: ["Snelle levering, top!", "Prima prijs.", "Fijne webshop, alles duidelijk."],
+        bad: ["Afrekenen lukte pas na drie pogingen.", "De nieuwe site is onoverzichtelijk.", "<img src=x onerror=alert(1)> werkt niet"],
+      },
     },
     {
       survey: {
@@ -142,7 +150,7 @@ function plans(today: number): Plan[] {
       }),
       // Variant B (tracking link in the SMS) really makes delivery easier.
       adjust: (score, p, _day, r) => (p.variant === "B" && r.next() < 0.35 ? Math.min(7, score + 1) : score),
-      comments: ["Smidigt!", "Paketet kom till fel utlämningsställe.", "Bra spårning.", "Fick vänta hela dagen."],
+      comments: { good: ["Smidigt!", "Bra spårning."], bad: ["Paketet kom till fel utlämningsställe.", "Fick vänta hela dagen."] },
     },
     {
       survey: {
@@ -154,7 +162,7 @@ function plans(today: number): Plan[] {
       weights: [3, 5, 12, 40, 40],
       locales: [["de", 70], ["en", 30]],
       properties: (r) => ({ channel: "email", country: r.pick([["DE", 70], ["AT", 20], ["CH", 10]] as const), plan: r.pick([["plus", 70], ["business", 30]] as const) }),
-      comments: ["Sehr hilfreich.", "Zu lang.", "Alles klar erklärt."],
+      comments: { good: ["Sehr hilfreich.", "Alles klar erklärt."], bad: ["Zu lang.", "Ich habe immer noch Fragen."] },
     },
   ];
 }
@@ -203,7 +211,7 @@ export function generateDemo(now: number, firstSeq: number): DemoData {
           status: scanner ? "suspected" : overridden ? "excluded" : "counted",
           reason: scanner ? "headless_client" : overridden ? "override" : "tap",
           override: overridden ? "excluded" : null,
-          comment: !scanner && r.next() < 0.12 ? plan.comments[Math.floor(r.next() * plan.comments.length)]! : null,
+          comment: !scanner && r.next() < 0.12 ? r.pickOne(score >= survey.satisfied_min ? plan.comments.good : plan.comments.bad) : null,
         });
       }
     }
