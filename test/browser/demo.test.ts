@@ -1,0 +1,50 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const BIN = join(process.cwd(), "node_modules", ".bin");
+const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false" };
+const state = mkdtempSync(join(tmpdir(), "tapscore-demo-"));
+
+afterAll(() => rmSync(state, { recursive: true, force: true }));
+
+const node = (script: string) =>
+  run(join(BIN, "node"), ["--experimental-transform-types", "--no-warnings=ExperimentalWarning", script, "--persist-to", state], { env });
+
+async function query<T>(sql: string): Promise<T[]> {
+  const { stdout } = await run(join(BIN, "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql], { env });
+  return (JSON.parse(stdout) as { results: T[] }[])[0]!.results;
+}
+
+describe("the demo `npm start` loads into an empty database", () => {
+  it("has at least three surveys over 120+ days and 20,000+ responses, rolled up, and loads only once", async () => {
+    await run(join(BIN, "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", state, "--file=schema.sql"], { env });
+    const first = await node("scripts/demo.ts");
+    expect(first.stdout).toMatch(/Loaded the demo: \d+ surveys/);
+
+    const [totals] = await query<{ surveys: number; metrics: number; locales: number; responses: number; days: number }>(
+      `SELECT COUNT(DISTINCT r.survey_id) AS surveys, COUNT(DISTINCT s.metric) AS metrics, COUNT(DISTINCT s.locale) AS locales,
+              COUNT(*) AS responses, (MAX(r.created_at) - MIN(r.created_at)) / 86400000 AS days
+       FROM responses r JOIN surveys s ON s.id = r.survey_id`,
+    );
+    expect(totals!.surveys).toBeGreaterThanOrEqual(3);
+    expect(totals!.metrics).toBeGreaterThanOrEqual(3);
+    expect(totals!.locales).toBeGreaterThanOrEqual(3);
+    expect(totals!.responses).toBeGreaterThanOrEqual(20_000);
+    expect(totals!.days).toBeGreaterThanOrEqual(120);
+    const [rollups] = await query<{ counted: number }>(
+      "SELECT SUM((SELECT SUM(value) FROM json_each(counts))) AS counted FROM rollup_days WHERE dimension = 'all'",
+    );
+    const [counted] = await query<{ n: number }>("SELECT COUNT(*) AS n FROM responses WHERE status = 'counted'");
+    expect(rollups!.counted).toBe(counted!.n);
+    const [annotations] = await query<{ n: number }>("SELECT COUNT(*) AS n FROM annotations");
+    expect(annotations!.n).toBeGreaterThanOrEqual(3);
+
+    const second = await node("scripts/demo.ts");
+    expect(second.stdout).toContain("already has surveys");
+  }, 180_000);
+});
