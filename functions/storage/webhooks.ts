@@ -1,4 +1,4 @@
-import type { Status } from "../respondent/counting-rule";
+import type { ResponseRecord } from "./responses";
 import type { Metric } from "../scoring/metrics";
 import type { ResponseState, WebhookEvent } from "../webhooks/events";
 import type { ResponseSnapshot, SurveyFacts, WebhookFormat } from "../webhooks/payloads";
@@ -100,19 +100,8 @@ export function responseStateStatement(db: D1Database, invitationId: string): D1
 
 export const readResponseState = (result: D1Result | undefined): ResponseState | null => (result?.results[0] as ResponseState | undefined) ?? null;
 
-interface SnapshotRow {
-  id: string;
-  invitation: string;
-  recipient: string;
-  score: number;
-  comment: string | null;
-  status: Status;
-  reason: string;
-  override: "counted" | "excluded" | null;
-  locale: string | null;
+interface SnapshotRow extends Omit<ResponseRecord, "survey" | "properties"> {
   properties: string;
-  created_at: number;
-  updated_at: number;
   survey_id: string;
   survey_name: string;
   metric: Metric;

@@ -1,3 +1,4 @@
+import type { ResponseRecord } from "../storage/responses";
 import { isoTime } from "../api/format";
 import type { Status } from "../respondent/counting-rule";
 import type { Metric } from "../scoring/metrics";
@@ -21,17 +22,7 @@ export interface SurveyFacts {
 }
 
 /** A stored response as the payload shows it: the same fields as the responses API. */
-export interface ResponseSnapshot extends ResponseState {
-  id: string;
-  invitation: string;
-  recipient: string;
-  reason: string;
-  override: "counted" | "excluded" | null;
-  locale: string | null;
-  properties: Record<string, string>;
-  created_at: number;
-  updated_at: number;
-}
+export type ResponseSnapshot = Omit<ResponseRecord, "survey">;
 
 /** What the rollup reports with a significant drop (functions/scoring/drop.ts decides it). */
 export interface MetricDrop {
