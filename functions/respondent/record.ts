@@ -1,6 +1,5 @@
-import { decide, type Decision } from "./counting-rule";
+import { decide, type Decision, type EventKind, type RuleEvent } from "./counting-rule";
 import type { RequestFacts } from "./request-signals";
-import type { EventKind } from "./counting-rule";
 import { recordEvent } from "../storage/events";
 import { setComment, upsertDecision } from "../storage/responses";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
@@ -40,7 +39,7 @@ export async function writeDecision(
   db: D1Database,
   invitationId: string,
   surveyId: string,
-  history: Awaited<ReturnType<typeof recordEvent>>,
+  history: readonly RuleEvent[],
   now: number,
   comment?: string | null,
   /** Sends webhook deliveries after the response; without one the cron sends them. */
