@@ -1,8 +1,9 @@
 import { ApiError, notFound } from "../http/errors";
 import { readJsonObject } from "../http/json";
 import { queryBool, queryInt, queryParam } from "../http/query";
-import { applySurveyPatch, parseNewSurvey } from "../surveys/survey-input";
-import { getSurvey, insertSurvey, listSurveys, updateSurvey, type StoredSurvey } from "../storage/surveys";
+import { applySurveyPatch, parseNewSurvey, type Survey } from "../surveys/survey-input";
+import { regroupSurveyStatements } from "../storage/rollups";
+import { getSurvey, insertSurvey, listSurveys, updateSurvey, updateSurveyStatement, type StoredSurvey } from "../storage/surveys";
 import type { AuthedRequest } from "./auth";
 import { isoTime } from "./format";
 
@@ -45,8 +46,19 @@ export async function getSurveyRoute(request: AuthedRequest, env: Env) {
 export async function patchSurvey(request: AuthedRequest, env: Env) {
   const body = await readJsonObject(request);
   const current = await requireSurvey(env, request.params.id);
-  await updateSurvey(env.DB, applySurveyPatch(current, body), Date.now());
+  const next = applySurveyPatch(current, body);
+  const update = updateSurveyStatement(env.DB, next, Date.now());
+  // Rollups group answers by the survey's local day and segments: when those change, regroup them.
+  await env.DB.batch(regroups(current, next) ? [update, ...regroupSurveyStatements(env.DB, current.id)] : [update]);
   return presentSurvey((await getSurvey(env.DB, current.id))!);
+}
+
+function regroups(before: Survey, after: Survey): boolean {
+  return (
+    before.timezone !== after.timezone ||
+    before.touchpoint !== after.touchpoint ||
+    before.segments.join("\u0000") !== after.segments.join("\u0000")
+  );
 }
 
 /** DELETE archives: responses and rollups stay, the survey stops taking answers and leaves lists. */

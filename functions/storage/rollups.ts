@@ -276,3 +276,26 @@ export async function readSurveyRollups(db: D1Database, surveyId: string, onlyAl
     .all<Omit<StoredRollupRow, "counts"> & { dimension: string; counts: string }>();
   return results.map((row) => ({ ...row, counts: JSON.parse(row.counts) as number[] }));
 }
+
+/**
+ * After a survey's time zone or segments change, its old rows group answers the wrong way: drop them
+ * and touch every local day that has data, so the next ticks rebuild just this survey. Each UTC day
+ * spans at most two local days and its rows are contiguous in time, so touching its first and last
+ * moment reaches every local day with data.
+ */
+export function regroupSurveyStatements(db: D1Database, surveyId: string): D1PreparedStatement[] {
+  return [
+    db.prepare("DELETE FROM rollup_days WHERE survey_id = ?1").bind(surveyId),
+    db
+      .prepare(
+        `WITH days AS (
+           SELECT MIN(created_at) AS first, MAX(created_at) AS last FROM (
+             SELECT created_at FROM responses WHERE survey_id = ?1
+             UNION ALL SELECT created_at FROM invitations WHERE survey_id = ?1)
+           GROUP BY created_at / 86400000)
+         INSERT INTO rollup_touches (survey_id, at)
+         SELECT ?1, first FROM days UNION SELECT ?1, last FROM days`,
+      )
+      .bind(surveyId),
+  ];
+}

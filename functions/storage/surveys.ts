@@ -141,7 +141,11 @@ export async function listSurveys(
 
 /** Writes every editable field of a survey; archiving keeps the first archive time. */
 export async function updateSurvey(db: D1Database, survey: Survey, now: number): Promise<void> {
-  await db
+  await updateSurveyStatement(db, survey, now).run();
+}
+
+export function updateSurveyStatement(db: D1Database, survey: Survey, now: number): D1PreparedStatement {
+  return db
     .prepare(
       `UPDATE surveys SET name = ?2, satisfied_min = ?3, headline = ?4, locale = ?5, timezone = ?6,
          touchpoint = ?7, attribute = ?8, public = ?9, min_public_n = ?10, settings = ?11, updated_at = ?12,
@@ -162,6 +166,5 @@ export async function updateSurvey(db: D1Database, survey: Survey, now: number):
       settingsOf(survey),
       now,
       survey.archived ? 1 : 0,
-    )
-    .run();
+    );
 }
