@@ -1,7 +1,7 @@
 import { recordChoice, type Choice } from "../respondent/record";
 import { base64url, randomBytes } from "../security/secrets";
 import { webhookOutbox } from "../webhooks/deliver";
-import { ingestMode, toMessage } from "./messages";
+import { ingestMode, tapMessageId, toMessage } from "./messages";
 
 /**
  * Where a respondent's choice goes once the route has validated it: straight into D1 (the default),
@@ -10,7 +10,7 @@ import { ingestMode, toMessage } from "./messages";
  */
 export async function recordOrSend(env: Env, ctx: ExecutionContext, choice: Choice): Promise<void> {
   if (ingestMode(env.INGEST_MODE) === "queue") {
-    await env.TAPS.send(toMessage(`tap_${base64url(randomBytes(15))}`, choice), { contentType: "json" });
+    await env.TAPS.send(toMessage(tapMessageId(choice.now, base64url(randomBytes(15))), choice), { contentType: "json" });
     return;
   }
   await recordChoice(env.DB, choice, webhookOutbox(env, ctx));

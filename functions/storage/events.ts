@@ -107,3 +107,12 @@ export async function recordQueuedEvents(db: D1Database, events: readonly Queued
   }
   return { fresh: new Set(events.map((e) => e.message_id).filter((id) => !already.has(id))), histories };
 }
+
+/** Forgets queue message ids below `bound` (see tapMessageIdBound), a bounded number per call. */
+export async function pruneQueueMessages(db: D1Database, bound: string, limit: number): Promise<number> {
+  const result = await db
+    .prepare("DELETE FROM queue_messages WHERE id IN (SELECT id FROM queue_messages WHERE id < ?1 ORDER BY id LIMIT ?2)")
+    .bind(bound, limit)
+    .run();
+  return result.meta.changes;
+}

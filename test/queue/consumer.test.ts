@@ -1,7 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../functions/index";
-import { parseTapMessage, retryDelaySeconds, type TapMessage } from "../../functions/queue/messages";
+import { parseTapMessage, retryDelaySeconds, tapMessageId, tapMessageIdBound, type TapMessage } from "../../functions/queue/messages";
+import { pruneSeenMessages } from "../../functions/queue/prune";
 import { InstrumentedD1 } from "../helpers/instrumented-d1";
 import { createSurvey, invite, pathOf, PERSON } from "../helpers/respondent";
 
@@ -172,5 +173,20 @@ describe("the TAPS consumer", () => {
 
   it("grows the retry delay with each attempt, up to 15 minutes", () => {
     expect([1, 2, 3, 4, 8, 20].map(retryDelaySeconds)).toEqual([10, 20, 40, 80, 900, 900]);
+  });
+});
+
+describe("the record of seen message ids", () => {
+  it("sorts ids by send time, so ids the queue can no longer redeliver are pruned by key range", async () => {
+    const old = tapMessageId(Date.UTC(2026, 0, 1), "aaaa");
+    const recent = tapMessageId(Date.UTC(2026, 10, 1), "zzzz");
+    expect(old < recent).toBe(true);
+    expect(old < tapMessageIdBound(Date.UTC(2026, 0, 2))).toBe(true);
+    expect(recent < tapMessageIdBound(Date.UTC(2026, 0, 2))).toBe(false);
+
+    await env.DB.batch([old, recent].map((id) => env.DB.prepare("INSERT INTO queue_messages (id, at) VALUES (?1, 0)").bind(id)));
+    expect(await pruneSeenMessages(env, Date.UTC(2026, 10, 2))).toBeGreaterThanOrEqual(1);
+    const left = await env.DB.prepare("SELECT id FROM queue_messages WHERE id IN (?1, ?2)").bind(old, recent).all<{ id: string }>();
+    expect(left.results.map((r) => r.id)).toEqual([recent]);
   });
 });
