@@ -66,7 +66,8 @@ const HUMAN: Verdict = { human: true };
 const notHuman = (reason: Reason): Verdict => ({ human: false, reason });
 
 export function decide(events: readonly RuleEvent[]): Decision | null {
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  // Time order, then arrival: a queued tap retried after a later one still counts as the earlier choice.
+  const ordered = [...events].sort((a, b) => a.at - b.at || a.seq - b.seq);
   const choices = ordered.filter((e) => CHOICE_KINDS.has(e.kind) && e.score !== null && !e.signals.prefetch);
   if (choices.length === 0) return null;
 

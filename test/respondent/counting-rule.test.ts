@@ -467,3 +467,9 @@ describe("decide: properties", () => {
     );
   });
 });
+
+describe("choices that arrive out of order", () => {
+  it("count the latest in time, not the last to arrive (a queued tap retried after a newer one)", () => {
+    expect(decide(history(personTap(5, T0 + 10 * MINUTE), personTap(2, T0)))).toMatchObject({ score: 5, status: "counted" });
+  });
+});
