@@ -114,6 +114,13 @@ CREATE INDEX IF NOT EXISTS rollup_days_by_dimension ON rollup_days (survey_id, d
 -- Recomputing a bucket reads that survey-day's invitations (responses use responses_by_survey).
 CREATE INDEX IF NOT EXISTS invitations_by_survey_time ON invitations (survey_id, created_at);
 
+-- How far the cron has checked that every event's decision was written (functions/respondent/repair.ts):
+-- a tap whose decision write failed after its event was stored is re-decided by the next tick.
+CREATE TABLE IF NOT EXISTS decision_watermark (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  events_seq INTEGER NOT NULL           -- every event up to this seq has its decision written
+);
+
 -- How far the rollup has read each change stream: a single row (id = 1), written in the same
 -- db.batch as the rollup rows it covers, so rows and watermark never disagree.
 CREATE TABLE IF NOT EXISTS rollup_watermarks (

@@ -116,3 +116,43 @@ export async function pruneQueueMessages(db: D1Database, bound: string, limit: n
     .run();
   return result.meta.changes;
 }
+
+export interface CheckedEvent {
+  seq: number;
+  at: number;
+  invitation_id: string;
+  survey_id: string | null;
+  /** True when the invitation's stored decision predates this event (or there is none yet). */
+  stale: number;
+}
+
+/** The events after the decision watermark, oldest first, each with whether its decision is missing. */
+export async function eventsSinceDecisionWatermark(db: D1Database, limit: number): Promise<{ watermark: number; events: CheckedEvent[] }> {
+  const [mark, events] = await db.batch([
+    db.prepare("SELECT events_seq FROM decision_watermark WHERE id = 1"),
+    db
+      .prepare(
+        `SELECT e.seq, e.at, e.invitation_id, i.survey_id,
+                (e.kind IN ('tap', 'choose', 'comment', 'ingest', 'signal', 'override')
+                 AND (r.event_seq IS NULL OR r.event_seq < e.seq)) AS stale
+         FROM events e
+         LEFT JOIN invitations i ON i.id = e.invitation_id
+         LEFT JOIN responses r ON r.invitation_id = e.invitation_id
+         WHERE e.seq > COALESCE((SELECT events_seq FROM decision_watermark WHERE id = 1), 0)
+         ORDER BY e.seq LIMIT ?1`,
+      )
+      .bind(limit),
+  ]);
+  const watermark = (mark?.results[0] as { events_seq: number } | undefined)?.events_seq ?? 0;
+  return { watermark, events: (events?.results ?? []) as CheckedEvent[] };
+}
+
+export async function advanceDecisionWatermark(db: D1Database, seq: number): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO decision_watermark (id, events_seq) VALUES (1, ?1)
+       ON CONFLICT (id) DO UPDATE SET events_seq = MAX(events_seq, excluded.events_seq)`,
+    )
+    .bind(seq)
+    .run();
+}
