@@ -24,6 +24,8 @@ export function errorResponse(error: ApiError): Response {
 /** Anything that is not an ApiError is our bug: log its type only (never request data) and answer 500. */
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof ApiError) return errorResponse(error);
-  console.error("unhandled error", error instanceof Error ? error.name : typeof error, error instanceof Error ? error.stack : "");
+  // The stack's frames say where; its first line repeats the message, which may quote request data.
+  const frames = error instanceof Error ? (error.stack ?? "").split("\n").slice(1).join("\n") : "";
+  console.error("unhandled error", error instanceof Error ? error.name : typeof error, frames);
   return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; the request may be retried."));
 }
