@@ -120,6 +120,11 @@ export function goodMin(config: ScoringConfig): number {
   return config.metric === "nps" ? NPS_PROMOTER_MIN : config.satisfied_min;
 }
 
+/** A low score: an NPS detractor (0–6), or on other metrics a score below the survey's satisfied_min. */
+export function isLowScore(survey: Pick<ScoringConfig, "metric" | "satisfied_min">, score: number): boolean {
+  return survey.metric === "nps" ? score <= NPS_DETRACTOR_MAX : score < survey.satisfied_min;
+}
+
 export function headlineUnit(config: Pick<ScoringConfig, "metric" | "headline">): HeadlineUnit {
   if (config.metric === "nps") return "nps";
   return config.headline === "percent" ? "percent" : "mean";

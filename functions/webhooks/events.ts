@@ -1,5 +1,6 @@
 import type { Status } from "../respondent/counting-rule";
 import type { Metric } from "../scoring/metrics";
+import { isLowScore } from "../scoring/summary";
 
 /** Which webhook events exist and when a stored response change raises them. Pure. */
 
@@ -11,11 +12,6 @@ export interface ResponseState {
   score: number;
   comment: string | null;
   status: Status;
-}
-
-/** A low score: an NPS detractor (0–6), or on other metrics a score below the survey's satisfied_min. */
-export function isLowScore(survey: { metric: Metric; satisfied_min: number }, score: number): boolean {
-  return survey.metric === "nps" ? score <= 6 : score < survey.satisfied_min;
 }
 
 export interface PlannedEvent {

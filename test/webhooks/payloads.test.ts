@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isLowScore, responseEvents, type ResponseState } from "../../functions/webhooks/events";
+import { isLowScore } from "../../functions/scoring/summary";
+import { responseEvents, type ResponseState } from "../../functions/webhooks/events";
 import { dropBody, escapeSlack, responseBody, SLACK_EXCERPT_CHARS, type ResponseSnapshot } from "../../functions/webhooks/payloads";
 import { afterAttempt, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../functions/webhooks/retry";
 import { generateWebhookSecret, signWebhook } from "../../functions/webhooks/signing";
