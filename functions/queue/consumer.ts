@@ -58,14 +58,4 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
   }
 }
 
-const toQueuedEvent = (tap: TapMessage): QueuedEvent => ({
-  message_id: tap.id,
-  invitation_id: tap.invitation_id,
-  kind: tap.kind,
-  score: tap.score,
-  at: tap.at,
-  client: tap.client,
-  asn: tap.asn,
-  country: tap.country,
-  signals: tap.signals,
-});
+const toQueuedEvent = ({ id, survey_id: _survey, comment: _comment, ...event }: TapMessage): QueuedEvent => ({ message_id: id, ...event });

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { Choice } from "../respondent/record";
+import { eventOf, type Choice } from "../respondent/record";
 
 /**
  * The body of a TAPS queue message: one respondent choice, as the route saw it. Pure. The id is made
@@ -27,21 +27,11 @@ export type IngestMode = "direct" | "queue";
 export const ingestMode = (value: string | undefined): IngestMode => (value === "queue" ? "queue" : "direct");
 
 export function toMessage(id: string, choice: Choice): TapMessage {
-  if (choice.kind !== "tap" && choice.kind !== "choose" && choice.kind !== "comment") {
-    throw new Error(`only respondent choices are queued, not "${choice.kind}"`);
+  const { kind } = choice;
+  if (kind !== "tap" && kind !== "choose" && kind !== "comment") {
+    throw new Error(`only respondent choices are queued, not "${kind}"`);
   }
-  const message: TapMessage = {
-    id,
-    invitation_id: choice.invitationId,
-    survey_id: choice.surveyId,
-    kind: choice.kind,
-    score: choice.score,
-    at: choice.now,
-    client: choice.facts.client,
-    asn: choice.facts.asn,
-    country: choice.facts.country,
-    signals: choice.facts.signals,
-  };
+  const message: TapMessage = { id, survey_id: choice.surveyId, ...eventOf(choice), kind };
   if (choice.comment !== undefined) message.comment = choice.comment;
   return message;
 }

@@ -1,6 +1,6 @@
 import { decide, type Decision, type EventKind, type RuleEvent } from "./counting-rule";
 import type { RequestFacts } from "./request-signals";
-import { recordEvent } from "../storage/events";
+import { recordEvent, type NewEvent } from "../storage/events";
 import { setComment, upsertDecision } from "../storage/responses";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
 import type { Outbox } from "../webhooks/deliver";
@@ -16,13 +16,9 @@ export interface Choice {
   now: number;
 }
 
-/**
- * Keeps the raw event, re-decides the invitation from its whole history with the counting rule and
- * writes that decision. Three round trips; the decision write is guarded by the event sequence, so
- * concurrent requests for one invitation settle on the decision that saw the most events.
- */
-export async function recordChoice(db: D1Database, choice: Choice, outbox?: Outbox): Promise<Decision | null> {
-  const history = await recordEvent(db, {
+/** The raw event a choice is stored as, directly or through the queue. */
+export function eventOf(choice: Choice): NewEvent {
+  return {
     invitation_id: choice.invitationId,
     kind: choice.kind,
     score: choice.score,
@@ -31,7 +27,16 @@ export async function recordChoice(db: D1Database, choice: Choice, outbox?: Outb
     asn: choice.facts.asn,
     country: choice.facts.country,
     signals: choice.facts.signals,
-  });
+  };
+}
+
+/**
+ * Keeps the raw event, re-decides the invitation from its whole history with the counting rule and
+ * writes that decision. Three round trips; the decision write is guarded by the event sequence, so
+ * concurrent requests for one invitation settle on the decision that saw the most events.
+ */
+export async function recordChoice(db: D1Database, choice: Choice, outbox?: Outbox): Promise<Decision | null> {
+  const history = await recordEvent(db, eventOf(choice));
   return writeDecision(db, choice.invitationId, choice.surveyId, history, choice.now, choice.comment, outbox);
 }
 
