@@ -3,7 +3,7 @@ import { ALL } from "../rollups/buckets";
 import { detectDrop } from "../scoring/drop";
 import { headlineUnit } from "../scoring/summary";
 import { readRollupRows } from "../storage/rollups";
-import { listSurveys } from "../storage/surveys";
+import { listActiveSurveys } from "../storage/surveys";
 import { emitMetricDrop } from "../webhooks/announce";
 import { dropWindow, weeklyHistograms } from "./drop-window";
 
@@ -14,23 +14,18 @@ import { dropWindow, weeklyHistograms } from "./drop-window";
  */
 export async function checkDrops(env: Pick<Env, "DB">, now: number): Promise<number> {
   let found = 0;
-  let after: string | null = null;
-  do {
-    const page = await listSurveys(env.DB, { includeArchived: false, after, limit: 100 });
-    for (const survey of page.surveys) {
-      const window = dropWindow(localDay(now, survey.timezone));
-      const rows = await readRollupRows(env.DB, survey.id, ALL, window.baselineFrom, window.to);
-      const result = detectDrop(survey, weeklyHistograms(survey.scale, window, rows));
-      if (!result.dropped) continue;
-      found += 1;
-      await emitMetricDrop(
-        env,
-        survey,
-        { from: window.from, to: window.to, unit: headlineUnit(survey), delta: result.delta, p_value: result.p_value, n_latest: result.n_latest, n_baseline: result.n_baseline },
-        now,
-      );
-    }
-    after = page.next_cursor;
-  } while (after !== null);
+  for (const survey of await listActiveSurveys(env.DB)) {
+    const window = dropWindow(localDay(now, survey.timezone));
+    const rows = await readRollupRows(env.DB, survey.id, ALL, window.baselineFrom, window.to);
+    const result = detectDrop(survey, weeklyHistograms(survey.scale, window, rows));
+    if (!result.dropped) continue;
+    found += 1;
+    await emitMetricDrop(
+      env,
+      survey,
+      { from: window.from, to: window.to, unit: headlineUnit(survey), delta: result.delta, p_value: result.p_value, n_latest: result.n_latest, n_baseline: result.n_baseline },
+      now,
+    );
+  }
   return found;
 }

@@ -2,7 +2,7 @@ import { isoTime } from "../api/format";
 import { listAnnotations } from "../storage/annotations";
 import { latestComments } from "../storage/responses";
 import { readSurveyRollups } from "../storage/rollups";
-import { listSurveys, type StoredSurvey } from "../storage/surveys";
+import { listActiveSurveys } from "../storage/surveys";
 import type { Audience, ReportExport, ReportSurvey } from "./report-data";
 
 /** Comments the internal pages show per survey: the latest, worst first. */
@@ -10,23 +10,12 @@ export const REPORT_COMMENTS = 100;
 const MAX_SURVEYS = 500;
 const MAX_ANNOTATIONS = 500;
 
-async function allSurveys(db: D1Database): Promise<StoredSurvey[]> {
-  const surveys: StoredSurvey[] = [];
-  let after: string | null = null;
-  do {
-    const page = await listSurveys(db, { includeArchived: false, after, limit: 100 });
-    surveys.push(...page.surveys);
-    after = page.next_cursor;
-  } while (after !== null && surveys.length < MAX_SURVEYS);
-  return surveys;
-}
-
 /**
  * Everything the report site is built from, read from D1 only through the rollups and the small
  * tables beside them. The public audience gets public surveys, the "all" rows and no comments.
  */
 export async function buildReportExport(db: D1Database, audience: Audience, now: number): Promise<ReportExport> {
-  const surveys = (await allSurveys(db)).filter((s) => audience === "internal" || s.public);
+  const surveys = (await listActiveSurveys(db, MAX_SURVEYS)).filter((s) => audience === "internal" || s.public);
   const reports = await Promise.all(
     surveys.map(async ({ updated_at: _u, archived_at: _a, created_at, ...survey }): Promise<ReportSurvey> => {
       const [rollups, annotations, comments] = await Promise.all([

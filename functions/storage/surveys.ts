@@ -139,6 +139,18 @@ export async function listSurveys(
   return { surveys: page, next_cursor: results.length > options.limit ? (page.at(-1)?.id ?? null) : null };
 }
 
+/** Every survey that is not archived, by id, paging through listSurveys; at most `limit`. */
+export async function listActiveSurveys(db: D1Database, limit = Number.POSITIVE_INFINITY): Promise<StoredSurvey[]> {
+  const surveys: StoredSurvey[] = [];
+  let after: string | null = null;
+  do {
+    const page = await listSurveys(db, { includeArchived: false, after, limit: 100 });
+    surveys.push(...page.surveys);
+    after = page.next_cursor;
+  } while (after !== null && surveys.length < limit);
+  return surveys.slice(0, limit);
+}
+
 /** Writes every editable field of a survey; archiving keeps the first archive time. */
 export async function updateSurvey(db: D1Database, survey: Survey, now: number): Promise<void> {
   await updateSurveyStatement(db, survey, now).run();
