@@ -5,45 +5,13 @@
  * few admin overrides, comments (some with markup, to prove escaping), an A/B test with a real
  * difference, and annotations, one followed by a visible dip.
  */
+import type { DemoData, DemoSurvey } from "../functions/storage/demo.ts";
+import { mulberry32 } from "./lib/seeded-random.ts";
 import { persistToArgument, withLocalDb, workerModule } from "./lib/worker-modules.ts";
 
 const DAY = 86_400_000;
 const DAYS = 130;
 
-interface DemoSurvey {
-  id: string;
-  name: string;
-  metric: string;
-  scale_min: number;
-  scale_max: number;
-  satisfied_min: number;
-  headline: string;
-  locale: string;
-  timezone: string;
-  touchpoint: string | null;
-  attribute: string | null;
-  public: number;
-  settings: string;
-  created_at: number;
-}
-interface DemoData {
-  surveys: DemoSurvey[];
-  invitations: { id: string; survey_id: string; recipient: string; locale: string | null; properties: string; created_at: number }[];
-  answers: {
-    invitation_id: string;
-    survey_id: string;
-    seq: number;
-    score: number;
-    at: number;
-    client: string;
-    signals: string;
-    status: string;
-    reason: string;
-    override: string | null;
-    comment: string | null;
-  }[];
-  annotations: { id: string; survey_id: string; at: number; label: string }[];
-}
 type Rebuild = (db: unknown, options: { now: number }) => Promise<{ buckets: number; rows: number }>;
 interface DemoStorage {
   countSurveys(db: unknown): Promise<number>;
@@ -51,16 +19,9 @@ interface DemoStorage {
   insertDemo(db: unknown, data: DemoData): Promise<void>;
 }
 
-/** mulberry32: tiny, fast and the same everywhere, so the demo is the same on every machine. */
+/** Seeded, so the demo is the same on every machine. */
 function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   const pick = <T>(items: readonly (readonly [T, number])[]): T => {
     const total = items.reduce((sum, [, weight]) => sum + weight, 0);
     let roll = next() * total;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decide, type Decision, type EventKind, type RuleEvent } from "../../functions/respondent/counting-rule";
 import { requestFacts, type CfLike, type Signals } from "../../functions/respondent/request-signals";
+import { mulberry32 } from "../../scripts/lib/seeded-random";
 
 /*
  * Two populations of invitations, generated from a fixed seed and pushed through both modules the
@@ -20,18 +21,6 @@ const INVITATIONS = 3_000;
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-
-/** mulberry32: small, fast, and the same sequence on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   constructor(readonly next: () => number) {}
