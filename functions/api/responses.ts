@@ -1,13 +1,13 @@
 import * as v from "valibot";
+import { decodeTimeCursor, encodeTimeCursor } from "../http/cursor";
 import { badRequest, notFound } from "../http/errors";
 import { readJsonObject } from "../http/json";
 import { queryInt, queryParam } from "../http/query";
 import { parseOrThrow } from "../http/validate";
 import type { Status } from "../respondent/counting-rule";
 import { writeDecision } from "../respondent/record";
-import { base64url } from "../security/secrets";
 import { appendEvent, eventHistory } from "../storage/events";
-import { getResponse, listResponses, type ResponseCursor, type ResponseRecord } from "../storage/responses";
+import { getResponse, listResponses, type ResponseRecord } from "../storage/responses";
 import type { AuthedRequest } from "./auth";
 import { isoTime } from "./format";
 import { requireSurvey } from "./surveys";
@@ -24,22 +24,6 @@ export const presentResponse = ({ survey: _survey, created_at, updated_at, ...re
   created_at: isoTime(created_at),
   updated_at: isoTime(updated_at),
 });
-
-function encodeCursor(cursor: ResponseCursor): string {
-  return base64url(new TextEncoder().encode(`${cursor.created_at}.${cursor.id}`));
-}
-
-function decodeCursor(raw: string | undefined): ResponseCursor | null {
-  if (raw === undefined) return null;
-  try {
-    const text = atob(raw.replace(/-/g, "+").replace(/_/g, "/"));
-    const match = /^(\d{1,15})\.(rsp_[0-9a-z]{16})$/.exec(text);
-    if (match) return { created_at: Number(match[1]), id: match[2]! };
-  } catch {
-    // falls through to the 400 below
-  }
-  throw badRequest("invalid_query", "cursor: not a cursor this API gave out.", "cursor");
-}
 
 /**
  * A bound of an export range: a day (YYYY-MM-DD, the survey's own time zone; `to` includes the whole
@@ -84,10 +68,10 @@ export async function listResponsesRoute(request: AuthedRequest, env: Env) {
   if (format !== undefined) return exportResponses(request, env, survey, format, status as Status | null);
   const page = await listResponses(env.DB, survey.id, {
     status: status as Status | null,
-    before: decodeCursor(queryParam(request, "cursor")),
+    before: decodeTimeCursor(queryParam(request, "cursor"), /^rsp_[0-9a-z]{16}$/),
     limit: queryInt(request, "limit", { min: 1, max: 500, fallback: 100 }),
   });
-  return { responses: page.responses.map(presentResponse), next_cursor: page.next ? encodeCursor(page.next) : null };
+  return { responses: page.responses.map(presentResponse), next_cursor: page.next ? encodeTimeCursor(page.next) : null };
 }
 
 const overrideSchema = v.strictObject({

@@ -1,9 +1,10 @@
 import * as v from "valibot";
+import { decodeTimeCursor, encodeTimeCursor } from "../http/cursor";
 import { ApiError, badRequest, notFound } from "../http/errors";
 import { readJsonObject } from "../http/json";
 import { queryInt, queryParam } from "../http/query";
 import { parseOrThrow } from "../http/validate";
-import { base64url, randomBytes, toHex } from "../security/secrets";
+import { randomBytes, toHex } from "../security/secrets";
 import { getSurvey } from "../storage/surveys";
 import {
   countWebhooks,
@@ -12,7 +13,6 @@ import {
   insertWebhook,
   listDeliveries,
   listWebhooks,
-  type DeliveryCursor,
   type DeliveryRecord,
   type Webhook,
 } from "../storage/webhooks";
@@ -100,26 +100,13 @@ const presentDelivery = ({ attempts, next_attempt_at, created_at, updated_at, ..
   log: attempts.map(({ at, ...attempt }) => ({ at: isoTime(at), ...attempt })),
 });
 
-const encodeCursor = (cursor: DeliveryCursor) => base64url(new TextEncoder().encode(`${cursor.created_at}.${cursor.id}`));
-
-function decodeCursor(raw: string | undefined): DeliveryCursor | null {
-  if (raw === undefined) return null;
-  try {
-    const match = /^(\d{1,15})\.(msg_[A-Za-z0-9_-]{20})$/.exec(atob(raw.replace(/-/g, "+").replace(/_/g, "/")));
-    if (match) return { created_at: Number(match[1]), id: match[2]! };
-  } catch {
-    // falls through to the 400 below
-  }
-  throw badRequest("invalid_query", "cursor: not a cursor this API gave out.", "cursor");
-}
-
 /** GET /api/v1/webhooks/{id}/deliveries — the delivery log, newest first, each with its attempts. */
 export async function listDeliveriesRoute(request: AuthedRequest, env: Env) {
   const webhook = await getWebhook(env.DB, request.params.id ?? "");
   if (!webhook) throw notFound("The webhook");
   const page = await listDeliveries(env.DB, webhook.id, {
-    before: decodeCursor(queryParam(request, "cursor")),
+    before: decodeTimeCursor(queryParam(request, "cursor"), /^msg_[A-Za-z0-9_-]{20}$/),
     limit: queryInt(request, "limit", { min: 1, max: 200, fallback: 50 }),
   });
-  return { deliveries: page.deliveries.map(presentDelivery), next_cursor: page.next ? encodeCursor(page.next) : null };
+  return { deliveries: page.deliveries.map(presentDelivery), next_cursor: page.next ? encodeTimeCursor(page.next) : null };
 }

@@ -1,4 +1,4 @@
-import { base64url } from "../security/secrets";
+import { base64url, base64urlDecode, hmacSha256, timingSafeEqualStrings } from "../security/secrets";
 
 /**
  * The report sign-in cookie: `v1.<payload>.<tag>`, the payload JSON {sub, exp} and the tag an
@@ -16,26 +16,19 @@ export interface Session {
 
 const encoder = new TextEncoder();
 
-async function hmac(secret: string, data: string): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(data)));
-}
-
 export async function signSession(secret: string, session: Session): Promise<string> {
   const payload = base64url(encoder.encode(JSON.stringify(session)));
-  return `v1.${payload}.${base64url(await hmac(secret, payload))}`;
+  return `v1.${payload}.${base64url(await hmacSha256(secret, payload))}`;
 }
 
 export async function verifySession(secret: string, value: string | undefined, now: number): Promise<Session | null> {
   const match = value ? /^v1\.([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
   if (!match) return null;
   const [, payload, tag] = match as unknown as [string, string, string];
-  const expected = base64url(await hmac(secret, payload));
-  const a = encoder.encode(expected);
-  const b = encoder.encode(tag);
-  if (a.length !== b.length || !crypto.subtle.timingSafeEqual(a, b)) return null;
+  const expected = base64url(await hmacSha256(secret, payload));
+  if (!(await timingSafeEqualStrings(expected, tag))) return null;
   try {
-    const session = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as Partial<Session>;
+    const session = JSON.parse(new TextDecoder().decode(base64urlDecode(payload) ?? new Uint8Array())) as Partial<Session>;
     if (typeof session.sub !== "string" || typeof session.exp !== "number" || session.exp <= now) return null;
     return { sub: session.sub, exp: session.exp };
   } catch {

@@ -18,7 +18,7 @@
  * is ~77 characters on a typical domain, far below what email clients wrap or mangle. We could go to
  * 96 bits (the RFC's floor), but the 5 characters saved are not worth a weaker margin.
  */
-import { base64url } from "../security/secrets";
+import { base64url, base64urlDecode, hmacSha256 } from "../security/secrets";
 import { INVITATION_ID_BYTES, invitationIdFromBytes, invitationIdToBytes } from "./invitation-id";
 
 export { newInvitationId } from "./invitation-id";
@@ -118,25 +118,10 @@ export async function verifyToken(secrets: LinkSecrets, token: string, now: Date
 /** Only the canonical encoding decodes, so no two strings name the same token. */
 function decodeToken(token: string): Uint8Array | null {
   if (typeof token !== "string" || !TOKEN_PATTERN.test(token)) return null;
-  const binary = atob(token.replace(/-/g, "+").replace(/_/g, "/"));
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  return bytes.length === TOKEN_BYTES && base64url(bytes) === token ? bytes : null;
-}
-
-const encoder = new TextEncoder();
-// Importing a key costs more than the HMAC itself; secrets are few and fixed per deployment.
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    keyCache.set(secret, key);
-  }
-  return key;
+  const bytes = base64urlDecode(token);
+  return bytes && bytes.length === TOKEN_BYTES && base64url(bytes) === token ? bytes : null;
 }
 
 async function tag(secret: string, data: Uint8Array): Promise<Uint8Array> {
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), data);
-  return new Uint8Array(mac, 0, TAG_BYTES);
+  return (await hmacSha256(secret, data)).subarray(0, TAG_BYTES);
 }

@@ -12,6 +12,16 @@ export function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** The bytes of an unpadded base64url text, or null when it is not one. */
+export function base64urlDecode(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    return Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
 }
@@ -30,4 +40,25 @@ export async function timingSafeEqualStrings(a: string, b: string): Promise<bool
     crypto.subtle.digest("SHA-256", encoder.encode(b)),
   ]);
   return crypto.subtle.timingSafeEqual(ha, hb) && a.length === b.length;
+}
+
+// Importing a key costs more than the HMAC itself; text secrets are few and fixed per deployment.
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string | Uint8Array): Promise<CryptoKey> {
+  const importKey = () =>
+    crypto.subtle.importKey("raw", typeof secret === "string" ? encoder.encode(secret) : secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  if (typeof secret !== "string") return importKey();
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = importKey();
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
+/** HMAC-SHA256 of `data` under `secret` (a text secret, or raw key bytes). */
+export async function hmacSha256(secret: string | Uint8Array, data: string | Uint8Array): Promise<Uint8Array> {
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), typeof data === "string" ? encoder.encode(data) : data);
+  return new Uint8Array(mac);
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "../security/secrets";
+import { hmacSha256, randomBytes } from "../security/secrets";
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com): the secret is `whsec_` + base64 of
@@ -25,7 +25,6 @@ export interface SignedHeaders {
 /** The three headers of one attempt; `timestamp` is in whole seconds, as the spec requires. */
 export async function signWebhook(secret: string, id: string, timestamp: number, body: string): Promise<SignedHeaders> {
   if (!secret.startsWith(SECRET_PREFIX)) throw new Error("webhook secret: not a whsec_ secret");
-  const key = await crypto.subtle.importKey("raw", fromBase64(secret.slice(SECRET_PREFIX.length)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
-  return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": `v1,${toBase64(new Uint8Array(mac))}` };
+  const mac = await hmacSha256(fromBase64(secret.slice(SECRET_PREFIX.length)), `${id}.${timestamp}.${body}`);
+  return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": `v1,${toBase64(mac)}` };
 }
