@@ -44,7 +44,7 @@ export interface WorkerCode {
 export async function loadWorkerCode(): Promise<WorkerCode> {
   const [job, record, messages, consumer, surveys, input] = await Promise.all([
     workerModule<Pick<WorkerCode, "runRollups" | "rebuildRollups">>("functions/rollups/job.ts"),
-    workerModule<Pick<WorkerCode, "recordChoice">>("functions/respondent/record.ts"),
+    workerModule<Pick<WorkerCode, "recordChoice">>("functions/counting/record.ts"),
     workerModule<Pick<WorkerCode, "toMessage">>("functions/queue/messages.ts"),
     workerModule<Pick<WorkerCode, "consumeTaps">>("functions/queue/consumer.ts"),
     workerModule<Pick<WorkerCode, "insertSurvey">>("functions/storage/surveys.ts"),

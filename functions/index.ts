@@ -1,19 +1,12 @@
-import { rollupTick } from "./rollups/tick";
-import { applyRetention } from "./retention/apply";
-import { deliverDueWebhooks } from "./webhooks/deliver";
-import { router } from "./router";
 import { consumeTaps } from "./queue/consumer";
-import { pruneSeenMessages } from "./queue/prune";
+import { router } from "./router";
+import { cronJobs } from "./scheduled";
 
-/** The Worker entry: wires the router to fetch and the rollup to the cron trigger. */
+/** The Worker entry: wires the router to fetch, the cron's jobs to scheduled and the tap queue to its consumer. */
 export default {
   fetch: router.fetch,
   scheduled: (controller, env, ctx) => {
-    ctx.waitUntil(rollupTick(env, controller.scheduledTime));
-    // Independent of the rollup: a failure in one never holds up the others.
-    ctx.waitUntil(deliverDueWebhooks(env, controller.scheduledTime));
-    ctx.waitUntil(applyRetention(env, controller.scheduledTime));
-    ctx.waitUntil(pruneSeenMessages(env, controller.scheduledTime));
+    for (const job of cronJobs(env, controller.scheduledTime)) ctx.waitUntil(job);
   },
   // Taps sent to the TAPS queue when INGEST_MODE = "queue".
   queue: (batch, env, ctx) => consumeTaps(batch, env, ctx),

@@ -23,7 +23,7 @@ export const router = AutoRouter({
   before: [limitRequest],
   // Respondents get a page in their language, developers a JSON error.
   catch: (error: unknown, request: Request) =>
-    new URL(request.url).pathname.startsWith("/r/") && !(error instanceof ApiError) ? respondentFailure(request) : toErrorResponse(error),
+    new URL(request.url).pathname.startsWith("/r/") ? respondentFailure(error, request) : toErrorResponse(error),
   // AutoRouter calls `missing` as a response handler: (response, request, ...args).
   missing: (_response: unknown, request: Request) =>
     errorResponse(new ApiError(404, "not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`)),

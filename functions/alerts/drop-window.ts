@@ -1,6 +1,7 @@
-import { addDays, type DayKey } from "../rollups/days";
+import { addDays } from "../rollups/days";
 import { histogramFromCounts, mergeHistograms, type Histogram } from "../scoring/histogram";
 import type { Scale } from "../scoring/metrics";
+import { type DayKey } from "../storage/rollups";
 
 /** The last full week is tested against the four weeks before it. */
 export const DROP_WEEKS_BASELINE = 4;

@@ -2,14 +2,13 @@ import * as v from "valibot";
 import { badRequest, notFound } from "../http/errors";
 import { readJsonObject } from "../http/json";
 import { queryParam } from "../http/query";
-import { parseIsoDateTime } from "../http/time";
 import { parseOrThrow } from "../http/validate";
 import { addDays, dayStart, isDayKey, localDay } from "../rollups/days";
 import { sha256Hex } from "../security/secrets";
 import { deleteAnnotation, insertAnnotation, listAnnotations, type Annotation } from "../storage/annotations";
 import type { StoredSurvey } from "../storage/surveys";
 import type { AuthedRequest } from "./auth";
-import { isoTime } from "./format";
+import { isoTime, parseIsoDateTime } from "../http/time";
 import { requireSurvey } from "./surveys";
 
 /** Trends draw every annotation of their range; a survey's timeline is not a log. */

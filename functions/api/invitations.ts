@@ -10,7 +10,7 @@ import { signToken } from "../links/token";
 import { checkProperties, propertiesSchema } from "../surveys/properties";
 import { insertInvitations, recentlyInvited, type NewInvitation } from "../storage/invitations";
 import type { AuthedRequest } from "./auth";
-import { isoTime } from "./format";
+import { isoTime } from "../http/time";
 import { requireSurvey } from "./surveys";
 
 export const MAX_RECIPIENTS = 1000;

@@ -7,7 +7,7 @@ import { SCOPES } from "../security/scopes";
 import { sha256Hex } from "../security/secrets";
 import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRecord } from "../storage/api-keys";
 import type { AuthedRequest } from "./auth";
-import { isoTime } from "./format";
+import { isoTime } from "../http/time";
 
 const newKeySchema = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(100, "must be at most 100 characters")),

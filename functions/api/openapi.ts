@@ -2,7 +2,7 @@ import { LOCALES } from "../i18n/locales";
 import { METRICS } from "../scoring/metrics";
 import { SCOPES } from "../security/scopes";
 import { BUILT_IN_DIMENSIONS } from "../surveys/survey-input";
-import { WEBHOOK_EVENTS } from "../webhooks/events";
+import { WEBHOOK_EVENTS } from "../storage/webhooks";
 
 /**
  * The OpenAPI 3.1 description of every route. A test compares its paths and methods with the

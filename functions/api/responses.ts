@@ -4,20 +4,16 @@ import { badRequest, notFound } from "../http/errors";
 import { readJsonObject } from "../http/json";
 import { queryInt, queryParam } from "../http/query";
 import { parseOrThrow } from "../http/validate";
-import type { Status } from "../respondent/counting-rule";
-import { writeDecision } from "../respondent/record";
+import { writeDecision } from "../counting/record";
 import { appendEvent, eventHistory } from "../storage/events";
-import { getResponse, listResponses, type ResponseRecord } from "../storage/responses";
+import { STATUSES, getResponse, listResponses, type ResponseRecord, type Status } from "../storage/responses";
 import type { AuthedRequest } from "./auth";
-import { isoTime } from "./format";
+import { isoTime, parseIsoDateTime } from "../http/time";
 import { requireSurvey } from "./surveys";
 import { webhookOutbox } from "../webhooks/deliver";
 import { EXPORT_FORMATS, exportStream, type ExportFormat } from "../exports/responses";
-import { parseIsoDateTime } from "../http/time";
 import { addDays, dayStart, isDayKey } from "../rollups/days";
 import type { StoredSurvey } from "../storage/surveys";
-
-const STATUSES: readonly Status[] = ["counted", "suspected", "excluded"];
 
 export const presentResponse = ({ survey: _survey, created_at, updated_at, ...response }: ResponseRecord) => ({
   ...response,

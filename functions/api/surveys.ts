@@ -5,7 +5,7 @@ import { applySurveyPatch, parseNewSurvey, type Survey } from "../surveys/survey
 import { regroupSurveyStatements } from "../storage/rollups";
 import { getSurvey, insertSurvey, listSurveys, updateSurvey, updateSurveyStatement, type StoredSurvey } from "../storage/surveys";
 import type { AuthedRequest } from "./auth";
-import { isoTime } from "./format";
+import { isoTime } from "../http/time";
 
 export function presentSurvey({ created_at, updated_at, archived_at, ...survey }: StoredSurvey) {
   return {

@@ -6,21 +6,11 @@ import { queryInt, queryParam } from "../http/query";
 import { parseOrThrow } from "../http/validate";
 import { randomBytes, toHex } from "../security/secrets";
 import { getSurvey } from "../storage/surveys";
-import {
-  countWebhooks,
-  deleteWebhook,
-  getWebhook,
-  insertWebhook,
-  listDeliveries,
-  listWebhooks,
-  type DeliveryRecord,
-  type Webhook,
-} from "../storage/webhooks";
+import { countWebhooks, deleteWebhook, type DeliveryRecord, getWebhook, insertWebhook, listDeliveries, listWebhooks, type Webhook, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "../storage/webhooks";
 import { SURVEY_ID_PATTERN } from "../surveys/survey-input";
-import { WEBHOOK_EVENTS } from "../webhooks/events";
 import { generateWebhookSecret } from "../webhooks/signing";
 import type { AuthedRequest } from "./auth";
-import { isoTime } from "./format";
+import { isoTime } from "../http/time";
 
 /** Every counted response fans out to every endpoint in the request that stored it: keep that bounded. */
 export const MAX_WEBHOOKS = 50;
@@ -51,7 +41,7 @@ const newWebhookSchema = v.strictObject({
     v.check((events) => new Set(events).size === events.length, "must not repeat an event"),
   ),
   survey: v.optional(v.nullable(v.pipe(v.string(), v.regex(SURVEY_ID_PATTERN, "must be a survey id")))),
-  format: v.optional(v.picklist(["standard", "slack"], 'must be "standard" or "slack"')),
+  format: v.optional(v.picklist(WEBHOOK_FORMATS, `must be one of ${WEBHOOK_FORMATS.join(", ")}`)),
 });
 
 const present = (webhook: Webhook) => ({ ...webhook, created_at: isoTime(webhook.created_at) });

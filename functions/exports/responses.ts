@@ -1,4 +1,4 @@
-import { isoTime } from "../api/format";
+import { isoTime } from "../http/time";
 import { allowedPropertyKeys } from "../surveys/properties";
 import { exportChunk, type ExportFilter, type ResponseCursor, type ResponseRecord } from "../storage/responses";
 import type { StoredSurvey } from "../storage/surveys";

@@ -1,7 +1,4 @@
 import type { IRequest } from "itty-router";
-import { DEFAULT_LOCALE, localeFromAcceptLanguage } from "../i18n/locales";
-import { htmlResponse } from "../respondent/html-response";
-import { errorPage } from "../respondent/page";
 import { ApiError, payloadTooLarge } from "./errors";
 import { MAX_JSON_BYTES } from "./json";
 
@@ -32,19 +29,20 @@ async function allowed(limiter: RateLimit | undefined, key: string): Promise<boo
 
 const retryAfter = { "Retry-After": String(RATE_LIMIT_PERIOD_S) };
 
-const tooManyApiRequests = () =>
+/** A 429 with Retry-After; respondent routes render it as a page in the person's language. */
+export const tooManyRequests = () =>
   new ApiError(429, "rate_limited", `Too many requests; retry after ${RATE_LIMIT_PERIOD_S} seconds.`, undefined, retryAfter);
 
 const clientAddress = (request: Request) => request.headers.get("cf-connecting-ip") ?? "unknown";
 
 /** Per API key (the admin token counts as one key); throws 429 past the limit. */
 export async function limitApiKey(env: Limiters, keyId: string | null): Promise<void> {
-  if (!(await allowed(env.API_LIMITER, `key:${keyId ?? "admin"}`))) throw tooManyApiRequests();
+  if (!(await allowed(env.API_LIMITER, `key:${keyId ?? "admin"}`))) throw tooManyRequests();
 }
 
 /** Per client address, for API calls that bring no valid key. */
 export async function limitApiAddress(request: Request, env: Limiters): Promise<void> {
-  if (!(await allowed(env.API_LIMITER, `ip:${clientAddress(request)}`))) throw tooManyApiRequests();
+  if (!(await allowed(env.API_LIMITER, `ip:${clientAddress(request)}`))) throw tooManyRequests();
 }
 
 /**
@@ -58,10 +56,7 @@ export async function limitRequest(request: IRequest, env: Limiters): Promise<Re
   if (path.startsWith("/r/")) {
     const token = path.split("/")[2] ?? "";
     if (await allowed(env.RESPONDENT_LIMITER, `token:${token.slice(0, 256)}`)) return undefined;
-    const locale = localeFromAcceptLanguage(request.headers.get("accept-language")) ?? DEFAULT_LOCALE;
-    const response = await htmlResponse(request.method === "HEAD" ? null : errorPage("tooManyRequests", locale), 429);
-    response.headers.set("Retry-After", String(RATE_LIMIT_PERIOD_S));
-    return response;
+    throw tooManyRequests();
   }
   // Calls with a key are counted per key once requireScope has checked it.
   if (path.startsWith("/api/") && !request.headers.has("authorization")) await limitApiAddress(request, env);

@@ -1,3 +1,6 @@
+/** Times leave the API as ISO 8601 strings in UTC. */
+export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();
+
 /**
  * An ISO 8601 date-time with a zone (Z or ±HH:MM), e.g. 2026-03-05T14:22:10Z, as epoch ms; null when
  * it is not one or names no real moment. A zone is required: a time without one means a different

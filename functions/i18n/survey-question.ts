@@ -1,9 +1,15 @@
-import type { Survey } from "../surveys/survey-input";
+import type { Metric } from "../scoring/metrics";
 import { format } from "./format";
 import type { Locale } from "./locales";
 import { DEFAULT_QUESTIONS } from "./survey-defaults";
 
-type QuestionSource = Pick<Survey, "metric" | "question" | "locale" | "attribute">;
+/** The parts of a survey that word its question. */
+interface QuestionSource {
+  metric: Metric;
+  question: Partial<Record<Locale, string>>;
+  locale: Locale;
+  attribute: string | null;
+}
 
 /**
  * The question to show in `locale`: the survey's own wording in that language, else in the

@@ -4,7 +4,7 @@ import { parseIsoDateTime } from "../http/time";
 import { parseOrThrow } from "../http/validate";
 import { COMMENT_MAX_LENGTH } from "../i18n/respondent-messages";
 import { LOCALES, type Locale } from "../i18n/locales";
-import { cleanComment } from "../respondent/form";
+import { cleanComment } from "../counting/comment";
 import { checkProperties, propertiesSchema } from "../surveys/properties";
 import type { StoredSurvey } from "../storage/surveys";
 

@@ -1,6 +1,6 @@
 import { ApiError } from "../http/errors";
 import { newInvitationId } from "../links/invitation-id";
-import { decide } from "../respondent/counting-rule";
+import { decide } from "../counting/counting-rule";
 import { sha256Hex } from "../security/secrets";
 import { insertStatement as insertEvent } from "../storage/events";
 import { findIdempotencyKey, insertIdempotencyKey } from "../storage/idempotency-keys";

@@ -1,5 +1,5 @@
 import type { IRequest } from "itty-router";
-import { principalFor } from "../api/auth";
+import { principalFor } from "../auth/principal";
 import { readLimitedText } from "../http/body";
 import { grants } from "../security/scopes";
 import { findActiveApiKey } from "../storage/api-keys";

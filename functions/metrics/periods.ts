@@ -1,6 +1,7 @@
 /** Splitting a range of local days into the periods of a series. Pure. */
-import { addDays, monthStart, weekStart, type DayKey } from "../rollups/days";
+import { addDays, monthStart, weekStart } from "../rollups/days";
 import type { Granularity } from "./query";
+import { type DayKey } from "../storage/rollups";
 
 export interface Period {
   /** The period's name: the day, the Monday of the ISO week, or the month as YYYY-MM. */

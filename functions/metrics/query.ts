@@ -3,8 +3,9 @@
  * Pure apart from the error type; the route passes in the raw values and the survey's "today".
  */
 import { badRequest } from "../http/errors";
-import { addDays, daysBetween, isDayKey, type DayKey } from "../rollups/days";
+import { addDays, daysBetween, isDayKey } from "../rollups/days";
 import { BUILT_IN_DIMENSIONS } from "../surveys/survey-input";
+import { type DayKey } from "../storage/rollups";
 
 export const GRANULARITIES = ["day", "week", "month"] as const;
 export type Granularity = (typeof GRANULARITIES)[number];

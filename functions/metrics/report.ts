@@ -3,8 +3,8 @@
  * distribution, a series per period, groups, a comparison, the target's glide path and the response
  * rate. Pure: the route reads the rows, this only adds them up and asks the scoring engine.
  */
-import { UNSET, sumRows, type StoredCounts, type Totals } from "../rollups/buckets";
-import { addDays, daysBetween, type DayKey } from "../rollups/days";
+import { UNSET, sumRows, type Totals } from "../rollups/buckets";
+import { addDays, daysBetween } from "../rollups/days";
 import { compareHistograms, type Comparison } from "../scoring/compare";
 import { histogramN, type Histogram } from "../scoring/histogram";
 import type { Interval } from "../scoring/intervals";
@@ -12,6 +12,7 @@ import { headlineOf, summarize, type HeadlineResult, type ScoringConfig } from "
 import { glidePath, type GlidePathStatus } from "../scoring/target";
 import { periodsOf } from "./periods";
 import type { MetricsQuery } from "./query";
+import { type StoredCounts, type DayKey } from "../storage/rollups";
 
 /** Days after the survey's first day whose answers set the glide path's starting value. */
 export const TARGET_BASELINE_DAYS = 30;

@@ -1,4 +1,4 @@
-import { writeDecision } from "../respondent/record";
+import { writeDecision } from "../counting/record";
 import { recordQueuedEvents, type QueuedEvent, type QueuedWrite } from "../storage/events";
 import { webhookOutbox } from "../webhooks/deliver";
 import { parseTapMessage, retryDelaySeconds, type TapMessage } from "./messages";

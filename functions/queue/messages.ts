@@ -1,5 +1,6 @@
+import { CLIENT_CLASSES } from "../storage/events";
 import * as v from "valibot";
-import { eventOf, type Choice } from "../respondent/record";
+import { eventOf, type Choice } from "../counting/record";
 
 /**
  * The body of a TAPS queue message: one respondent choice, as the route saw it. Pure. The id is made
@@ -36,8 +37,6 @@ export function toMessage(id: string, choice: Choice): TapMessage {
   return message;
 }
 
-const CLIENTS = ["browser", "headless", "bot", "tool", "empty", "admin"] as const;
-
 // Only this Worker sends to the queue, but a message outlives deploys: check the shape before writing it.
 const TapMessageSchema = v.object({
   id: v.pipe(v.string(), v.minLength(8), v.maxLength(64)),
@@ -46,7 +45,7 @@ const TapMessageSchema = v.object({
   kind: v.picklist(["tap", "choose", "comment"]),
   score: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10))),
   at: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  client: v.picklist(CLIENTS),
+  client: v.picklist(CLIENT_CLASSES),
   asn: v.nullable(v.pipe(v.number(), v.integer())),
   country: v.nullable(v.string()),
   signals: v.record(v.string(), v.union([v.string(), v.boolean()])),

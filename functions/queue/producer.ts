@@ -1,4 +1,4 @@
-import { recordChoice, type Choice } from "../respondent/record";
+import { recordChoice, type Choice } from "../counting/record";
 import { base64url, randomBytes } from "../security/secrets";
 import { webhookOutbox } from "../webhooks/deliver";
 import { ingestMode, tapMessageId, toMessage } from "./messages";

@@ -1,4 +1,4 @@
-import { isoTime } from "../api/format";
+import { isoTime } from "../http/time";
 import { listAnnotations } from "../storage/annotations";
 import { latestComments } from "../storage/responses";
 import { readSurveyRollups } from "../storage/rollups";

@@ -1,13 +1,14 @@
 import type { IRequest } from "itty-router";
 import { readLimitedText } from "../http/body";
-import { ApiError } from "../http/errors";
+import { ApiError, toErrorResponse } from "../http/errors";
 import { localeFromAcceptLanguage, DEFAULT_LOCALE } from "../i18n/locales";
 import { base64url, randomBytes } from "../security/secrets";
-import { cleanComment, parseRespondentForm, parseScore } from "./form";
+import { cleanComment } from "../counting/comment";
+import { parseRespondentForm, parseScore } from "./form";
 import { htmlResponse } from "./html-response";
 import { choicePage, errorPage, type ChoicePage } from "./page";
 import { recordOrSend } from "../queue/producer";
-import { requestFacts, type CfLike } from "./request-signals";
+import { requestFacts, type CfLike } from "../counting/request-signals";
 import { resolveLink, type ResolvedLink } from "./resolve";
 import { appendEvent } from "../storage/events";
 
@@ -109,8 +110,17 @@ async function readForm(request: Request): Promise<string | null | typeof TOO_LA
   }
 }
 
-/** Unexpected failures on respondent routes still get a page in the person's language, safe to retry. */
-export function respondentFailure(request: Request): Promise<Response> {
+/**
+ * Failures on respondent routes: a rate limit is a page in the person's language that says when to
+ * come back; other client errors stay JSON; anything unexpected is a localized page, safe to retry.
+ */
+export async function respondentFailure(error: unknown, request: Request): Promise<Response> {
   const locale = localeFromAcceptLanguage(request.headers.get("accept-language")) ?? DEFAULT_LOCALE;
+  if (error instanceof ApiError && error.status === 429) {
+    const response = await htmlResponse(request.method === "HEAD" ? null : errorPage("tooManyRequests", locale), 429);
+    for (const [name, value] of Object.entries(error.headers ?? {})) response.headers.set(name, value);
+    return response;
+  }
+  if (error instanceof ApiError) return toErrorResponse(error);
   return htmlResponse(errorPage("serverError", locale), 503);
 }

@@ -5,14 +5,13 @@
 import { emptyHistogram, isScore, type Histogram } from "../scoring/histogram";
 import type { Scale } from "../scoring/metrics";
 import { BUILT_IN_DIMENSIONS } from "../surveys/survey-input";
-import type { DayKey } from "./days";
+import type { DayKey, Dimension, InvitationGroup, ResponseGroup, RollupRow, StoredCounts } from "../storage/rollups";
 
 /** The dimension every response and invitation belongs to; its only value is "". */
 export const ALL = "all";
 /** The stored value for "this property was not set"; the API shows it as null. */
 export const UNSET = "";
 
-export type Dimension = string;
 
 /** What the bucket math needs to know about a survey. */
 export interface BucketSurvey {
@@ -24,35 +23,6 @@ export interface BucketSurvey {
   segments: readonly string[];
 }
 
-/** Responses of one bucket, already grouped by everything that decides their rows. */
-export interface ResponseGroup {
-  locale: string | null;
-  /** The invitation's properties as stored: JSON text. */
-  properties: string;
-  score: number;
-  status: string;
-  commented: number;
-  n: number;
-}
-
-export interface InvitationGroup {
-  locale: string | null;
-  properties: string;
-  n: number;
-}
-
-/** One rollup row: counts[i] is the number of counted answers with score scale.min + i. */
-export interface RollupRow {
-  survey_id: string;
-  day: DayKey;
-  dimension: Dimension;
-  value: string;
-  counts: number[];
-  invitations: number;
-  comments: number;
-  /** Suspected (scanner) and excluded responses: kept out of counts, shown as excluded clicks. */
-  excluded: number;
-}
 
 export interface Bucket {
   surveyId: string;
@@ -140,8 +110,6 @@ export interface Totals {
   comments: number;
   excluded: number;
 }
-
-export type StoredCounts = Pick<RollupRow, "counts" | "invitations" | "comments" | "excluded">;
 
 export function emptyTotals(scale: Scale): Totals {
   return { histogram: emptyHistogram(scale), invitations: 0, comments: 0, excluded: 0 };

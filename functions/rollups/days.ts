@@ -5,7 +5,7 @@
  */
 import { dayNumber } from "../scoring/target";
 
-export type DayKey = string;
+import type { DayKey } from "../storage/rollups";
 
 const MS_PER_DAY = 86_400_000;
 /** Offsets from UTC lie within −12 h and +14 h, so local midnight is within this of UTC midnight. */

@@ -1,7 +1,46 @@
-import type { EventKind, RuleEvent } from "../respondent/counting-rule";
-import type { ClientClass, Signals } from "../respondent/request-signals";
+/** The `events` table: the words its columns hold, and every SQL statement that touches it. */
 
-/** The `events` table: every SQL statement that touches it lives here. */
+/**
+ * What a raw event was: a page load with or without a score, a HEAD, a form choice, a comment, a
+ * JavaScript signal, an admin override, or "ingest": a score collected elsewhere and sent by a
+ * trusted API client (server-side ingestion, import).
+ */
+export const EVENT_KINDS = ["view", "tap", "head", "choose", "comment", "signal", "override", "ingest"] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** The kind of client a request came from (functions/counting/request-signals.ts tells them apart). */
+export const CLIENT_CLASSES = ["browser", "headless", "bot", "tool", "empty", "admin"] as const;
+export type ClientClass = (typeof CLIENT_CLASSES)[number];
+
+/** What a request looked like, kept as JSON with its event: the facts the counting rule weighs. */
+export interface Signals {
+  /** Purpose / Sec-Purpose / X-Purpose / X-Moz said this was a prefetch or prerender, not a visit. */
+  prefetch?: boolean;
+  /** Sec-Fetch-Mode, -Site, -Dest and -User as a modern browser sends them. */
+  fetch_mode?: string;
+  fetch_site?: string;
+  fetch_dest?: string;
+  fetch_user?: boolean;
+  accept_language?: boolean;
+  /** From a request of a network that hosts scanners and clouds rather than people. */
+  cloud?: boolean;
+  /** The one-time form id of a POST from our page; a repeat is a replay. */
+  nonce?: string;
+  /** A JavaScript beacon fired by a trusted user input event (pointer, key, touch). */
+  trusted_input?: boolean;
+  /** An admin's override: the status it sets, or "auto" to return to the rule. */
+  override?: "counted" | "excluded" | "auto";
+}
+
+/** An event as stored, and as the counting rule weighs it. */
+export interface RuleEvent {
+  seq: number;
+  kind: EventKind;
+  score: number | null;
+  at: number;
+  client: ClientClass;
+  signals: Signals;
+}
 
 export interface NewEvent {
   invitation_id: string;

@@ -1,6 +1,30 @@
-import type { Decision, Status } from "../respondent/counting-rule";
+/** The `responses` table: the words its columns hold, and every SQL statement that touches it. */
 
-/** The `responses` table: every SQL statement that touches it lives here. */
+/** counted: in the metrics; suspected: a scanner's clicks, kept out but visible; excluded: kept out by an admin. */
+export const STATUSES = ["counted", "suspected", "excluded"] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Why the counting rule (functions/counting/counting-rule.ts) decided as it did. */
+export const REASONS = [
+  "tap",
+  "confirmed",
+  "override",
+  "sweep",
+  "replay",
+  "cloud_network",
+  "headless_client",
+  "bot_client",
+  "tool_client",
+  "empty_client",
+] as const;
+export type Reason = (typeof REASONS)[number];
+
+/** The rule's decision for one invitation, as stored in its response row. */
+export interface Decision {
+  score: number;
+  status: Status;
+  reason: Reason;
+}
 
 export interface DecisionWrite {
   invitationId: string;

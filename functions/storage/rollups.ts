@@ -1,5 +1,3 @@
-import type { InvitationGroup, ResponseGroup, RollupRow, StoredCounts } from "../rollups/buckets";
-import type { DayKey } from "../rollups/days";
 import { SURVEY_COLUMNS, surveyFromRow, type StoredSurvey, type SurveyRow } from "./surveys";
 
 /**
@@ -8,6 +6,43 @@ import { SURVEY_COLUMNS, surveyFromRow, type StoredSurvey, type SurveyRow } from
  * travel as one JSON parameter (json_each), so a chunk costs the same few statements however many
  * buckets it touches.
  */
+
+/** A local calendar day of a survey's time zone, "YYYY-MM-DD" (functions/rollups/days.ts). */
+export type DayKey = string;
+/** A breakdown: "all", a built-in dimension such as locale, or a survey's custom segment key. */
+export type Dimension = string;
+
+/** Responses of one bucket, already grouped by everything that decides their rows. */
+export interface ResponseGroup {
+  locale: string | null;
+  /** The invitation's properties as stored: JSON text. */
+  properties: string;
+  score: number;
+  status: string;
+  commented: number;
+  n: number;
+}
+
+export interface InvitationGroup {
+  locale: string | null;
+  properties: string;
+  n: number;
+}
+
+/** One rollup row: counts[i] is the number of counted answers with score scale.min + i. */
+export interface RollupRow {
+  survey_id: string;
+  day: DayKey;
+  dimension: Dimension;
+  value: string;
+  counts: number[];
+  invitations: number;
+  comments: number;
+  /** Suspected (scanner) and excluded responses: kept out of counts, shown as excluded clicks. */
+  excluded: number;
+}
+
+export type StoredCounts = Pick<RollupRow, "counts" | "invitations" | "comments" | "excluded">;
 
 export interface Watermark {
   responsesSeq: number;

@@ -1,13 +1,52 @@
-import type { ResponseRecord } from "./responses";
+import type { ResponseRecord, Status } from "./responses";
 import type { Metric } from "../scoring/metrics";
-import type { ResponseState, WebhookEvent } from "../webhooks/events";
-import type { ResponseSnapshot, SurveyFacts, WebhookFormat } from "../webhooks/payloads";
-import type { AttemptOutcome, DeliveryStatus, NextState } from "../webhooks/retry";
 
 /**
  * The `webhooks` and `webhook_deliveries` tables, and the reads the record path makes to announce a
  * response change: every SQL statement of webhooks lives here.
  */
+
+export const WEBHOOK_EVENTS = ["response.created", "response.updated", "response.low_score", "metric.drop"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** standard: the Standard Webhooks envelope; slack: a Slack incoming-webhook message. */
+export const WEBHOOK_FORMATS = ["standard", "slack"] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** cancelled: the response turned out to be a scanner's before the delivery was due. */
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "cancelled"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface ResponseState {
+  score: number;
+  comment: string | null;
+  status: Status;
+}
+
+export interface SurveyFacts {
+  id: string;
+  name: string;
+  metric: Metric;
+  scale: { min: number; max: number };
+  satisfied_min: number;
+}
+
+/** A stored response as the payload shows it: the same fields as the responses API. */
+export type ResponseSnapshot = Omit<ResponseRecord, "survey">;
+
+export interface AttemptOutcome {
+  at: number;
+  /** The receiver's HTTP status; null when no answer came (network error or timeout). */
+  status: number | null;
+  error: "timeout" | "network" | null;
+  duration_ms: number;
+}
+
+export interface NextState {
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number | null;
+}
 
 export interface Webhook {
   id: string;

@@ -1,7 +1,6 @@
 import * as v from "valibot";
 import { badRequest } from "../http/errors";
-import type { StoredSurvey } from "../storage/surveys";
-import { BUILT_IN_DIMENSIONS, PROPERTY_KEY_PATTERN } from "./survey-input";
+import { BUILT_IN_DIMENSIONS, PROPERTY_KEY_PATTERN, type Survey } from "./survey-input";
 
 /**
  * Segment values a caller attaches to a person (invitations, ingested responses): short strings kept
@@ -17,14 +16,14 @@ const propertyValue = v.pipe(
 export const propertiesSchema = v.record(v.pipe(v.string(), v.regex(PROPERTY_KEY_PATTERN, "keys must be snake_case")), propertyValue);
 
 /** The property keys a survey keeps: the built-in dimensions (locale has its own field) and its segments. */
-export function allowedPropertyKeys(survey: Pick<StoredSurvey, "segments">): Set<string> {
+export function allowedPropertyKeys(survey: Pick<Survey, "segments">): Set<string> {
   const allowed = new Set<string>([...BUILT_IN_DIMENSIONS, ...survey.segments]);
   allowed.delete("locale");
   return allowed;
 }
 
 /** Only the built-in dimensions and the survey's own segment keys are kept, so breakdowns stay clean. */
-export function checkProperties(survey: Pick<StoredSurvey, "segments">, properties: Record<string, string> | undefined, fieldPrefix: string): void {
+export function checkProperties(survey: Pick<Survey, "segments">, properties: Record<string, string> | undefined, fieldPrefix: string): void {
   const allowed = allowedPropertyKeys(survey);
   for (const [key, value] of Object.entries(properties ?? {})) {
     const field = `${fieldPrefix}.${key}`;

@@ -1,22 +1,8 @@
-import { SWEEP_GAP_MS } from "../respondent/counting-rule";
 import { base64url, randomBytes } from "../security/secrets";
-import {
-  claimHeldDeliveries,
-  insertDeliveries,
-  readResponseSnapshot,
-  readResponseState,
-  readSubscribers,
-  responseSnapshotStatement,
-  responseStateStatement,
-  subscribersOf,
-  subscribersStatement,
-  type NewDelivery,
-  type ReadyDelivery,
-  type Subscriber,
-} from "../storage/webhooks";
+import { claimHeldDeliveries, insertDeliveries, type NewDelivery, readResponseSnapshot, readResponseState, readSubscribers, type ReadyDelivery, responseSnapshotStatement, type ResponseState, responseStateStatement, type Subscriber, subscribersOf, subscribersStatement, type SurveyFacts } from "../storage/webhooks";
 import type { Outbox } from "./deliver";
-import { responseEvents, type ResponseState } from "./events";
-import { dropBody, responseBody, type MetricDrop, type SurveyFacts } from "./payloads";
+import { responseEvents } from "./events";
+import { dropBody, responseBody, type MetricDrop } from "./payloads";
 
 /**
  * Turning stored changes into queued deliveries. A response write reads the response before and after
@@ -26,9 +12,6 @@ import { dropBody, responseBody, type MetricDrop, type SurveyFacts } from "./pay
  */
 
 const newMessageId = () => `msg_${base64url(randomBytes(15))}`;
-
-/** Sweeps chain requests at most SWEEP_GAP_MS apart; two gaps is the rollup's settle time too. */
-export const SETTLE_MS = 2 * SWEEP_GAP_MS;
 
 export interface ResponseWatch {
   /** Put first in the write's batch. */
@@ -62,7 +45,7 @@ export function watchResponse(db: D1Database, invitationId: string, surveyId: st
 export async function announceResponseChange(
   db: D1Database,
   change: WatchedChange,
-  context: { eventSeq: number; now: number; outbox?: Outbox | undefined },
+  context: { eventSeq: number; now: number; settleMs: number; outbox?: Outbox | undefined },
 ): Promise<void> {
   if (change.subscribers.length === 0 || !change.after) return;
   const { survey, response } = change.after;
@@ -73,7 +56,7 @@ export async function announceResponseChange(
   const outbox = unsettled ? undefined : context.outbox;
   // ...and takes along what the lone tap before it left waiting.
   if (outbox && response.status === "counted") outbox.send(await claimHeldDeliveries(db, change.invitationId, context.now, outbox.leaseUntil(context.now)));
-  const nextAttempt = unsettled ? context.now + SETTLE_MS : outbox ? outbox.leaseUntil(context.now) : context.now;
+  const nextAttempt = unsettled ? context.now + context.settleMs : outbox ? outbox.leaseUntil(context.now) : context.now;
   const planned = change.subscribers.flatMap((endpoint) =>
     events
       .filter(({ event }) => endpoint.events.includes(event))

@@ -1,5 +1,5 @@
-import { claimDueDeliveries, pruneDeliveries, recordAttempts, type ReadyDelivery } from "../storage/webhooks";
-import { afterAttempt, type AttemptOutcome } from "./retry";
+import { type AttemptOutcome, claimDueDeliveries, pruneDeliveries, type ReadyDelivery, recordAttempts } from "../storage/webhooks";
+import { afterAttempt } from "./retry";
 import { signWebhook } from "./signing";
 
 /**

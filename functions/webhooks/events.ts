@@ -1,18 +1,10 @@
-import type { Status } from "../respondent/counting-rule";
+import type { ResponseState, WebhookEvent } from "../storage/webhooks";
 import type { Metric } from "../scoring/metrics";
 import { isLowScore } from "../scoring/summary";
 
 /** Which webhook events exist and when a stored response change raises them. Pure. */
 
-export const WEBHOOK_EVENTS = ["response.created", "response.updated", "response.low_score", "metric.drop"] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type ResponseEvent = Exclude<WebhookEvent, "metric.drop">;
-
-export interface ResponseState {
-  score: number;
-  comment: string | null;
-  status: Status;
-}
 
 export interface PlannedEvent {
   event: ResponseEvent;

@@ -1,9 +1,8 @@
-import type { ResponseRecord } from "../storage/responses";
-import { isoTime } from "../api/format";
-import type { Status } from "../respondent/counting-rule";
-import type { Metric } from "../scoring/metrics";
+import { isoTime } from "../http/time";
+import type { Status } from "../storage/responses";
+import type { ResponseSnapshot, ResponseState, SurveyFacts, WebhookEvent, WebhookFormat } from "../storage/webhooks";
 import type { HeadlineUnit } from "../scoring/summary";
-import type { ResponseEvent, ResponseState, WebhookEvent } from "./events";
+import type { ResponseEvent } from "./events";
 
 /**
  * The bodies a webhook endpoint receives: the Standard Webhooks envelope `{ type, timestamp, data }`,
@@ -11,18 +10,7 @@ import type { ResponseEvent, ResponseState, WebhookEvent } from "./events";
  * delivery, so every retry sends (and signs) the same bytes.
  */
 
-export type WebhookFormat = "standard" | "slack";
 
-export interface SurveyFacts {
-  id: string;
-  name: string;
-  metric: Metric;
-  scale: { min: number; max: number };
-  satisfied_min: number;
-}
-
-/** A stored response as the payload shows it: the same fields as the responses API. */
-export type ResponseSnapshot = Omit<ResponseRecord, "survey">;
 
 /** What the rollup reports with a significant drop (functions/scoring/drop.ts decides it). */
 export interface MetricDrop {

@@ -1,3 +1,5 @@
+import type { AttemptOutcome, NextState } from "../storage/webhooks";
+
 /**
  * When a failed delivery is tried again. The first attempt is made at once; these are the waits
  * before each retry (the cron runs every 5 minutes, so the shortest waits round up to the next tick).
@@ -6,22 +8,6 @@
 export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 3_600_000, 21_600_000] as const;
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 
-export interface AttemptOutcome {
-  at: number;
-  /** The receiver's HTTP status; null when no answer came (network error or timeout). */
-  status: number | null;
-  error: "timeout" | "network" | null;
-  duration_ms: number;
-}
-
-/** cancelled: the response turned out to be a scanner's before the delivery was due. */
-export type DeliveryStatus = "pending" | "delivered" | "failed" | "cancelled";
-
-export interface NextState {
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: number | null;
-}
 
 /** Only a 2xx is a delivery; a redirect is not followed (the endpoint should be configured where it lives). */
 export const isDelivered = (outcome: AttemptOutcome): boolean => outcome.status !== null && outcome.status >= 200 && outcome.status < 300;

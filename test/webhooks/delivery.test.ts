@@ -1,7 +1,8 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../functions/index";
-import { emitMetricDrop, SETTLE_MS } from "../../functions/webhooks/announce";
+import { SETTLE_MS } from "../../functions/counting/record";
+import { emitMetricDrop } from "../../functions/webhooks/announce";
 import { deliverDueWebhooks, type Send } from "../../functions/webhooks/deliver";
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../functions/webhooks/retry";
 import { api, errorOf } from "../helpers/api";

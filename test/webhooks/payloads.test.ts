@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isLowScore } from "../../functions/scoring/summary";
-import { responseEvents, type ResponseState } from "../../functions/webhooks/events";
-import { dropBody, escapeSlack, responseBody, SLACK_EXCERPT_CHARS, type ResponseSnapshot } from "../../functions/webhooks/payloads";
+import { responseEvents } from "../../functions/webhooks/events";
+import { dropBody, escapeSlack, responseBody, SLACK_EXCERPT_CHARS } from "../../functions/webhooks/payloads";
 import { afterAttempt, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../functions/webhooks/retry";
 import { generateWebhookSecret, signWebhook } from "../../functions/webhooks/signing";
+import { type ResponseState, type ResponseSnapshot } from "../../functions/storage/webhooks";
 
 describe("signing", () => {
   it("matches the Standard Webhooks reference vector", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CLOUD_ASNS, classifyUserAgent, requestFacts, type ClientClass } from "../../functions/respondent/request-signals";
+import { CLOUD_ASNS, classifyUserAgent, requestFacts } from "../../functions/counting/request-signals";
+import { type ClientClass } from "../../functions/storage/events";
 
 const userAgents: Record<Exclude<ClientClass, "admin">, Record<string, string>> = {
   browser: {

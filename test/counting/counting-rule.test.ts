@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  SWEEP_DISTINCT_SCORES,
-  SWEEP_GAP_MS,
-  decide,
-  type EventKind,
-  type RuleEvent,
-} from "../../functions/respondent/counting-rule";
-import type { ClientClass, Signals } from "../../functions/respondent/request-signals";
+import { SWEEP_DISTINCT_SCORES, SWEEP_GAP_MS, decide } from "../../functions/counting/counting-rule";
+import { type EventKind, type RuleEvent, type ClientClass, type Signals } from "../../functions/storage/events";
 
 /** An event before it has a place in the history; `history` numbers them in arrival order. */
 type Draft = Omit<RuleEvent, "seq">;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decide, type Decision, type EventKind, type RuleEvent } from "../../functions/respondent/counting-rule";
-import { requestFacts, type CfLike, type Signals } from "../../functions/respondent/request-signals";
+import { decide } from "../../functions/counting/counting-rule";
+import { requestFacts, type CfLike } from "../../functions/counting/request-signals";
 import { mulberry32 } from "../../scripts/lib/seeded-random";
+import { type Decision } from "../../functions/storage/responses";
+import { type EventKind, type RuleEvent, type Signals } from "../../functions/storage/events";
 
 /*
  * Two populations of invitations, generated from a fixed seed and pushed through both modules the

@@ -1,4 +1,5 @@
-import type { ClientClass, Signals } from "./request-signals";
+import type { ClientClass, EventKind, RuleEvent } from "../storage/events";
+import type { Decision, Reason } from "../storage/responses";
 
 /**
  * The counting rule: from the raw events of one invitation, which score counts, and whether it is
@@ -15,36 +16,6 @@ import type { ClientClass, Signals } from "./request-signals";
  * step), a later tap or form choice replaces it, and the latest human choice wins.
  */
 
-/** "ingest": a score collected elsewhere and sent by a trusted API client (server-side ingestion, import). */
-export type EventKind = "view" | "tap" | "head" | "choose" | "comment" | "signal" | "override" | "ingest";
-export type Status = "counted" | "suspected" | "excluded";
-
-export interface RuleEvent {
-  seq: number;
-  kind: EventKind;
-  score: number | null;
-  at: number;
-  client: ClientClass;
-  signals: Signals;
-}
-
-export type Reason =
-  | "tap"
-  | "confirmed"
-  | "override"
-  | "sweep"
-  | "replay"
-  | "cloud_network"
-  | "headless_client"
-  | "bot_client"
-  | "tool_client"
-  | "empty_client";
-
-export interface Decision {
-  score: number;
-  status: Status;
-  reason: Reason;
-}
 
 /**
  * Requests of one burst are at most this far apart. Sandboxes that run each page's JavaScript for a

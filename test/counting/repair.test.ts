@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { redecideStale, DECISION_SETTLE_MS } from "../../functions/respondent/repair";
+import { redecideStale, DECISION_SETTLE_MS } from "../../functions/counting/repair";
 import { recordEvent } from "../../functions/storage/events";
 import { createSurvey, invite, responseOf, visit } from "../helpers/respondent";
 

@@ -1,9 +1,12 @@
-import { decide, type Decision, type EventKind, type RuleEvent } from "./counting-rule";
+import { SWEEP_GAP_MS, decide } from "./counting-rule";
 import type { RequestFacts } from "./request-signals";
-import { recordEvent, type NewEvent } from "../storage/events";
-import { setComment, upsertDecision } from "../storage/responses";
+import { recordEvent, type EventKind, type NewEvent, type RuleEvent } from "../storage/events";
+import { setComment, upsertDecision, type Decision } from "../storage/responses";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
 import type { Outbox } from "../webhooks/deliver";
+
+/** Sweeps chain requests at most SWEEP_GAP_MS apart: a lone tap's webhooks wait two gaps to see whether one follows. */
+export const SETTLE_MS = 2 * SWEEP_GAP_MS;
 
 export interface Choice {
   invitationId: string;
@@ -59,6 +62,6 @@ export async function writeDecision(
   // Webhooks compare the response before and after this write, read atomically with it.
   const watch = watchResponse(db, invitationId, surveyId);
   const results = await db.batch([watch.before, ...statements, ...watch.after]);
-  await announceResponseChange(db, watch.read(results), { eventSeq, now, outbox });
+  await announceResponseChange(db, watch.read(results), { eventSeq, now, settleMs: SETTLE_MS, outbox });
   return decision;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decide, type RuleEvent } from "../../functions/respondent/counting-rule";
+import { decide } from "../../functions/counting/counting-rule";
+import { type RuleEvent } from "../../functions/storage/events";
 
 const ingest = (seq: number, score: number, client: RuleEvent["client"] = "admin"): RuleEvent => ({
   seq,

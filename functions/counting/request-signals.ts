@@ -3,26 +3,8 @@
  * headers and request.cf values, never the network. No personal data is kept: no IP, no full UA.
  */
 
-export type ClientClass = "browser" | "headless" | "bot" | "tool" | "empty" | "admin";
 
-export interface Signals {
-  /** Purpose / Sec-Purpose / X-Purpose / X-Moz said this was a prefetch or prerender, not a visit. */
-  prefetch?: boolean;
-  /** Sec-Fetch-Mode, -Site, -Dest and -User as a modern browser sends them. */
-  fetch_mode?: string;
-  fetch_site?: string;
-  fetch_dest?: string;
-  fetch_user?: boolean;
-  accept_language?: boolean;
-  /** From a request of a network that hosts scanners and clouds rather than people. */
-  cloud?: boolean;
-  /** The one-time form id of a POST from our page; a repeat is a replay. */
-  nonce?: string;
-  /** A JavaScript beacon fired by a trusted user input event (pointer, key, touch). */
-  trusted_input?: boolean;
-  /** An admin's override: the status it sets, or "auto" to return to the rule. */
-  override?: "counted" | "excluded" | "auto";
-}
+import type { ClientClass, Signals } from "../storage/events";
 
 export interface RequestFacts {
   client: ClientClass;

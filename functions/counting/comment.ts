@@ -1,0 +1,16 @@
+import { COMMENT_MAX_LENGTH } from "../i18n/respondent-messages";
+
+export type CommentCheck = { ok: true; comment: string | null } | { ok: false };
+
+/**
+ * A comment as we keep it: control characters other than line breaks and tabs removed, line
+ * breaks normalized, trimmed; empty means no comment. Longer than the limit is refused, not cut.
+ */
+export function cleanComment(raw: string): CommentCheck {
+  const cleaned = raw
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
+    .trim();
+  if ([...cleaned].length > COMMENT_MAX_LENGTH) return { ok: false };
+  return { ok: true, comment: cleaned === "" ? null : cleaned };
+}
