@@ -1,15 +1,13 @@
 import * as v from "valibot";
 import { notFound } from "../http/errors";
-import { readJsonObject } from "../http/json";
-import { parseOrThrow } from "../http/validate";
+import type { ValidatedRequest } from "../http/route";
 import { generateApiKey } from "../security/api-key-token";
 import { SCOPES } from "../security/scopes";
 import { sha256Hex } from "../security/secrets";
 import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRecord } from "../storage/api-keys";
-import type { AuthedRequest } from "./auth";
-import { isoTime } from "../http/time";
+import { IsoTime, isoTime } from "../http/time";
 
-const newKeySchema = v.strictObject({
+export const NewApiKey = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(100, "must be at most 100 characters")),
   scopes: v.pipe(
     v.array(v.picklist(SCOPES, `must be among ${SCOPES.join(", ")}`)),
@@ -18,7 +16,25 @@ const newKeySchema = v.strictObject({
   ),
 });
 
-const present = (key: ApiKeyRecord) => ({
+export const ApiKey = v.object({
+  id: v.string(),
+  name: v.string(),
+  scopes: v.array(v.picklist(SCOPES)),
+  created_at: IsoTime,
+  last_used_at: v.nullable(IsoTime),
+  revoked_at: v.nullable(IsoTime),
+});
+
+export const CreatedApiKey = v.object({
+  ...ApiKey.entries,
+  key: v.pipe(v.string(), v.description("The secret, shown in this answer only: send it as Authorization: Bearer <key>.")),
+});
+
+export const ApiKeyList = v.object({ keys: v.array(ApiKey) });
+
+export const KeyParams = v.object({ id: v.pipe(v.string(), v.maxLength(64)) });
+
+const present = (key: ApiKeyRecord): v.InferOutput<typeof ApiKey> => ({
   id: key.id,
   name: key.name,
   scopes: key.scopes,
@@ -28,21 +44,21 @@ const present = (key: ApiKeyRecord) => ({
 });
 
 /** POST /api/v1/keys — the secret is in this answer and nowhere else, ever. */
-export async function createKey(request: AuthedRequest, env: Env): Promise<Response> {
-  const input = parseOrThrow(newKeySchema, await readJsonObject(request));
+export async function createKey(request: ValidatedRequest<unknown, unknown, v.InferOutput<typeof NewApiKey>>, env: Env): Promise<Response> {
+  const input = request.input.body;
   const { id, token } = generateApiKey();
   const now = Date.now();
   await insertApiKey(env.DB, { id, name: input.name, scopes: input.scopes, secretHash: await sha256Hex(token) }, now);
-  const body = { ...present({ id, name: input.name, scopes: input.scopes, created_at: now, last_used_at: null, revoked_at: null }), key: token };
+  const body: v.InferOutput<typeof CreatedApiKey> = { ...present({ id, name: input.name, scopes: input.scopes, created_at: now, last_used_at: null, revoked_at: null }), key: token };
   return Response.json(body, { status: 201, headers: { "Cache-Control": "no-store" } });
 }
 
-export async function listKeys(_request: AuthedRequest, env: Env) {
+export async function listKeys(_request: ValidatedRequest, env: Env): Promise<v.InferOutput<typeof ApiKeyList>> {
   return { keys: (await listApiKeys(env.DB)).map(present) };
 }
 
-export async function deleteKey(request: AuthedRequest, env: Env): Promise<Response> {
-  const revoked = await revokeApiKey(env.DB, request.params.id ?? "", Date.now());
+export async function deleteKey(request: ValidatedRequest<v.InferOutput<typeof KeyParams>>, env: Env): Promise<Response> {
+  const revoked = await revokeApiKey(env.DB, request.input.params.id, Date.now());
   if (!revoked) throw notFound("An active API key with this id");
   return new Response(null, { status: 204 });
 }

@@ -1,22 +1,69 @@
+import * as v from "valibot";
 import { ApiError, notFound } from "../http/errors";
 import { readJsonObject } from "../http/json";
-import { queryBool, queryInt, queryParam } from "../http/query";
-import { applySurveyPatch, parseNewSurvey, type Survey } from "../surveys/survey-input";
+import { queryBoolean, queryInteger, queryText } from "../http/query";
+import type { ValidatedRequest } from "../http/route";
+import { IsoDay, IsoTime, isoTime } from "../http/time";
+import { LOCALES } from "../i18n/locales";
+import { HEADLINES, METRICS } from "../scoring/metrics";
 import { regroupSurveyStatements } from "../storage/rollups";
 import { getSurvey, insertSurvey, listSurveys, updateSurvey, updateSurveyStatement, type StoredSurvey } from "../storage/surveys";
-import type { AuthedRequest } from "./auth";
-import { isoTime } from "../http/time";
+import { SURVEY_ID_PATTERN, applySurveyPatch, parseNewSurvey, type Survey } from "../surveys/survey-input";
 
-export function presentSurvey({ created_at, updated_at, archived_at, ...survey }: StoredSurvey) {
+const perLocale = v.record(v.picklist(LOCALES), v.string());
+
+/** A survey as the API answers with it. */
+export const SurveyView = v.object({
+  id: v.string(),
+  name: v.string(),
+  metric: v.picklist(METRICS),
+  scale: v.object({ min: v.pipe(v.number(), v.integer()), max: v.pipe(v.number(), v.integer()) }),
+  satisfied_min: v.pipe(v.number(), v.integer()),
+  headline: v.picklist(HEADLINES),
+  question: perLocale,
+  locale: v.picklist(LOCALES),
+  touchpoint: v.nullable(v.string()),
+  attribute: v.nullable(v.string()),
+  timezone: v.string(),
+  segments: v.array(v.string()),
+  public: v.boolean(),
+  min_public_n: v.pipe(v.number(), v.integer()),
+  target: v.nullable(v.object({ value: v.number(), by: IsoDay })),
+  benchmark: v.nullable(v.object({ value: v.number(), label: v.string() })),
+  follow_up: perLocale,
+  retain_days: v.nullable(v.pipe(v.number(), v.integer())),
+  archived: v.boolean(),
+  created_at: IsoTime,
+  updated_at: IsoTime,
+  archived_at: v.nullable(IsoTime),
+});
+type SurveyView = v.InferOutput<typeof SurveyView>;
+
+export const SurveyList = v.object({
+  surveys: v.array(SurveyView),
+  next_cursor: v.pipe(v.nullable(v.string()), v.description("Pass as cursor for the next page; null on the last.")),
+});
+
+export const SurveyParams = v.object({ id: v.pipe(v.string(), v.regex(SURVEY_ID_PATTERN)) });
+type SurveyParams = v.InferOutput<typeof SurveyParams>;
+
+export const SurveyListQuery = v.object({
+  include_archived: queryBoolean("Also list archived surveys."),
+  cursor: queryText("The next_cursor of the page before."),
+  limit: queryInteger({ min: 1, max: 100, fallback: 50 }, "Surveys per page,"),
+});
+
+export function presentSurvey({ created_at, updated_at, archived_at, ...survey }: StoredSurvey): SurveyView {
   return {
     ...survey,
     created_at: isoTime(created_at),
     updated_at: isoTime(updated_at),
     archived_at: archived_at === null ? null : isoTime(archived_at),
+    retain_days: survey.retain_days ?? null,
   };
 }
 
-export async function createSurvey(request: AuthedRequest, env: Env): Promise<Response> {
+export async function createSurvey(request: ValidatedRequest, env: Env): Promise<Response> {
   const survey = parseNewSurvey(await readJsonObject(request));
   const inserted = await insertSurvey(env.DB, survey, Date.now());
   if (!inserted) throw new ApiError(409, "conflict", `A survey with id "${survey.id}" already exists.`, "id");
@@ -24,12 +71,12 @@ export async function createSurvey(request: AuthedRequest, env: Env): Promise<Re
   return Response.json(presentSurvey(stored!), { status: 201, headers: { Location: `/api/v1/surveys/${survey.id}` } });
 }
 
-export async function listSurveysRoute(request: AuthedRequest, env: Env) {
-  const page = await listSurveys(env.DB, {
-    includeArchived: queryBool(request, "include_archived"),
-    after: queryParam(request, "cursor") ?? null,
-    limit: queryInt(request, "limit", { min: 1, max: 100, fallback: 50 }),
-  });
+export async function listSurveysRoute(
+  request: ValidatedRequest<SurveyParams, v.InferOutput<typeof SurveyListQuery>>,
+  env: Env,
+): Promise<v.InferOutput<typeof SurveyList>> {
+  const { include_archived, cursor, limit } = request.input.query;
+  const page = await listSurveys(env.DB, { includeArchived: include_archived, after: cursor ?? null, limit });
   return { surveys: page.surveys.map(presentSurvey), next_cursor: page.next_cursor };
 }
 
@@ -39,13 +86,13 @@ export async function requireSurvey(env: Env, id: string | undefined): Promise<S
   return survey;
 }
 
-export async function getSurveyRoute(request: AuthedRequest, env: Env) {
-  return presentSurvey(await requireSurvey(env, request.params.id));
+export async function getSurveyRoute(request: ValidatedRequest<SurveyParams>, env: Env): Promise<SurveyView> {
+  return presentSurvey(await requireSurvey(env, request.input.params.id));
 }
 
-export async function patchSurvey(request: AuthedRequest, env: Env) {
+export async function patchSurvey(request: ValidatedRequest<SurveyParams>, env: Env): Promise<SurveyView> {
   const body = await readJsonObject(request);
-  const current = await requireSurvey(env, request.params.id);
+  const current = await requireSurvey(env, request.input.params.id);
   const next = applySurveyPatch(current, body);
   const update = updateSurveyStatement(env.DB, next, Date.now());
   // Rollups group answers by the survey's local day and segments: when those change, regroup them.
@@ -62,8 +109,8 @@ function regroups(before: Survey, after: Survey): boolean {
 }
 
 /** DELETE archives: responses and rollups stay, the survey stops taking answers and leaves lists. */
-export async function archiveSurvey(request: AuthedRequest, env: Env) {
-  const current = await requireSurvey(env, request.params.id);
+export async function archiveSurvey(request: ValidatedRequest<SurveyParams>, env: Env): Promise<SurveyView> {
+  const current = await requireSurvey(env, request.input.params.id);
   if (!current.archived) await updateSurvey(env.DB, { ...current, archived: true }, Date.now());
   return presentSurvey((await getSurvey(env.DB, current.id))!);
 }

@@ -1,3 +1,5 @@
+import * as v from "valibot";
+
 /** A client mistake with a stable machine-readable code; rendered as `{ error: { code, message } }`. */
 export class ApiError extends Error {
   constructor(
@@ -10,6 +12,15 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** The body of every error answer. */
+export const ErrorBody = v.object({
+  error: v.object({
+    code: v.pipe(v.string(), v.description("Stable and machine-readable, e.g. invalid_field, not_found, rate_limited.")),
+    message: v.pipe(v.string(), v.description("For people; may change.")),
+    field: v.optional(v.pipe(v.string(), v.description("The field or parameter at fault, as a dot path."))),
+  }),
+});
 
 export const badRequest = (code: string, message: string, field?: string) => new ApiError(400, code, message, field);
 export const payloadTooLarge = (maxBytes: number) =>

@@ -1,5 +1,12 @@
+import * as v from "valibot";
+
 /** Times leave the API as ISO 8601 strings in UTC. */
 export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();
+
+/** The schema of a time the API answers with (isoTime's output). */
+export const IsoTime = v.pipe(v.string(), v.isoTimestamp());
+/** A calendar day, YYYY-MM-DD. */
+export const IsoDay = v.pipe(v.string(), v.isoDate());
 
 /**
  * An ISO 8601 date-time with a zone (Z or ±HH:MM), e.g. 2026-03-05T14:22:10Z, as epoch ms; null when

@@ -19,7 +19,9 @@ export const SCALES: Record<Metric, readonly Scale[]> = {
   intent: [{ min: 1, max: 5 }],
 };
 
-export type Headline = "percent" | "mean";
+/** What a survey's headline number is: the share of satisfied answers, or the mean score. */
+export const HEADLINES = ["percent", "mean"] as const;
+export type Headline = (typeof HEADLINES)[number];
 
 /** CES is read as a mean effort score; the others lead with a percentage. */
 export const DEFAULT_HEADLINE: Record<Metric, Headline> = {

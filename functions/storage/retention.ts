@@ -12,8 +12,7 @@ export interface RetainingSurvey {
 export async function surveysWithRetention(db: D1Database): Promise<RetainingSurvey[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, json_extract(settings, '$.retain_days') AS retain_days FROM surveys
-       WHERE json_extract(settings, '$.retain_days') IS NOT NULL ORDER BY id`,
+      `SELECT id, retain_days FROM surveys WHERE retain_days IS NOT NULL ORDER BY id`,
     )
     .all<RetainingSurvey>();
   return results;

@@ -22,13 +22,13 @@ export interface SurveyRow {
   created_at: number;
   updated_at: number;
   archived_at: number | null;
+  retain_days: number | null;
 }
 
+/** What the `settings` JSON column holds; retain_days has its own column since migration 0002. */
 interface SurveySettings {
   question: Survey["question"];
   follow_up: Survey["follow_up"];
-  /** Absent in surveys stored before retention existed. */
-  retain_days?: Survey["retain_days"];
   segments: string[];
   target: Survey["target"];
   benchmark: Survey["benchmark"];
@@ -41,7 +41,7 @@ export interface StoredSurvey extends Survey {
 }
 
 export const SURVEY_COLUMNS =
-  "id, name, metric, scale_min, scale_max, satisfied_min, headline, locale, timezone, touchpoint, attribute, public, min_public_n, settings, created_at, updated_at, archived_at";
+  "id, name, metric, scale_min, scale_max, satisfied_min, headline, locale, timezone, touchpoint, attribute, public, min_public_n, settings, created_at, updated_at, archived_at, retain_days";
 
 export function surveyFromRow(row: SurveyRow): StoredSurvey {
   const settings = JSON.parse(row.settings) as SurveySettings;
@@ -63,7 +63,7 @@ export function surveyFromRow(row: SurveyRow): StoredSurvey {
     target: settings.target,
     benchmark: settings.benchmark,
     follow_up: settings.follow_up,
-    retain_days: settings.retain_days ?? null,
+    retain_days: row.retain_days,
     archived: row.archived_at !== null,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -75,7 +75,6 @@ function settingsOf(survey: Survey): string {
   const settings: SurveySettings = {
     question: survey.question,
     follow_up: survey.follow_up,
-    retain_days: survey.retain_days ?? null,
     segments: survey.segments,
     target: survey.target,
     benchmark: survey.benchmark,
@@ -88,7 +87,7 @@ export async function insertSurvey(db: D1Database, survey: Survey, now: number):
   const result = await db
     .prepare(
       `INSERT INTO surveys (${SURVEY_COLUMNS})
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, NULL)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, NULL, ?16)
        ON CONFLICT (id) DO NOTHING`,
     )
     .bind(
@@ -107,6 +106,7 @@ export async function insertSurvey(db: D1Database, survey: Survey, now: number):
       survey.min_public_n,
       settingsOf(survey),
       now,
+      survey.retain_days ?? null,
     )
     .run();
   return result.meta.changes === 1;
@@ -161,7 +161,7 @@ export function updateSurveyStatement(db: D1Database, survey: Survey, now: numbe
     .prepare(
       `UPDATE surveys SET name = ?2, satisfied_min = ?3, headline = ?4, locale = ?5, timezone = ?6,
          touchpoint = ?7, attribute = ?8, public = ?9, min_public_n = ?10, settings = ?11, updated_at = ?12,
-         archived_at = CASE WHEN ?13 = 1 THEN COALESCE(archived_at, ?12) ELSE NULL END
+         archived_at = CASE WHEN ?13 = 1 THEN COALESCE(archived_at, ?12) ELSE NULL END, retain_days = ?14
        WHERE id = ?1`,
     )
     .bind(
@@ -178,5 +178,6 @@ export function updateSurveyStatement(db: D1Database, survey: Survey, now: numbe
       settingsOf(survey),
       now,
       survey.archived ? 1 : 0,
+      survey.retain_days ?? null,
     );
 }

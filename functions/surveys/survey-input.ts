@@ -4,6 +4,7 @@ import { parseOrThrow } from "../http/validate";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "../i18n/locales";
 import {
   DEFAULT_HEADLINE,
+  HEADLINES,
   METRICS,
   SCALES,
   defaultSatisfiedMin,
@@ -56,7 +57,7 @@ const isoDay = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
 const editable = {
   name: text(200),
   satisfied_min: v.pipe(v.number(), v.integer("must be an integer")),
-  headline: v.picklist(["percent", "mean"], 'must be "percent" or "mean"'),
+  headline: v.picklist(HEADLINES, `must be one of ${HEADLINES.join(", ")}`),
   question: perLocale(500),
   locale: v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`),
   touchpoint: nullable(v.pipe(v.string(), v.regex(TOUCHPOINT_PATTERN, "must be a lowercase name such as support or trial_end"))),
@@ -75,23 +76,25 @@ const editable = {
   retain_days: nullable(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(30, "must be at least 30"), v.maxValue(3650, "must be at most 3650"))),
 };
 
-const createSchema = v.strictObject({
+/** The body of POST /api/v1/surveys; parseNewSurvey adds the checks across fields and the defaults. */
+export const NewSurveyBody = v.strictObject({
   id: v.pipe(v.string(), v.regex(SURVEY_ID_PATTERN, "must be a URL slug: lowercase letters, digits and dashes, at most 64")),
   metric: v.picklist(METRICS, `must be one of ${METRICS.join(", ")}`),
   scale: v.optional(v.strictObject({ min: v.pipe(v.number(), v.integer()), max: v.pipe(v.number(), v.integer()) })),
   ...mapOptional(editable),
 });
 
-const patchSchema = v.strictObject({ ...mapOptional(editable), archived: v.optional(v.boolean("must be true or false")) });
+/** The body of PATCH /api/v1/surveys/{id}; applySurveyPatch refuses immutable fields first. */
+export const SurveyPatchBody = v.strictObject({ ...mapOptional(editable), archived: v.optional(v.boolean("must be true or false")) });
 
-type CreateInput = v.InferOutput<typeof createSchema>;
-type PatchInput = v.InferOutput<typeof patchSchema>;
+type CreateInput = v.InferOutput<typeof NewSurveyBody>;
+type PatchInput = v.InferOutput<typeof SurveyPatchBody>;
 
 const IMMUTABLE = ["id", "metric", "scale"] as const;
 
 /** Validates a create request and fills every default; throws a 400 naming the first bad field. */
 export function parseNewSurvey(body: unknown): Survey {
-  const input: CreateInput = parseOrThrow(createSchema, body);
+  const input: CreateInput = parseOrThrow(NewSurveyBody, body);
   const metric = input.metric;
   const scale = input.scale ?? SCALES[metric][0]!;
   if (!isAllowedScale(metric, scale)) {
@@ -129,7 +132,7 @@ export function applySurveyPatch(current: Survey, body: unknown): Survey {
     const immutable = IMMUTABLE.find((key) => key in body);
     if (immutable) throw badRequest("immutable_field", `${immutable} cannot be changed after a survey is created.`, immutable);
   }
-  const patch: PatchInput = parseOrThrow(patchSchema, body);
+  const patch: PatchInput = parseOrThrow(SurveyPatchBody, body);
   const next: Survey = { ...current };
   for (const [key, value] of Object.entries(patch) as [keyof PatchInput, unknown][]) {
     if (value !== undefined) Object.assign(next, { [key]: value });

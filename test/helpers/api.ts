@@ -1,4 +1,5 @@
-import { SELF, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
+import { fetchChecked } from "./document";
 
 export const BASE = "http://tapscore.test";
 
@@ -8,7 +9,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls the Worker like a client would; the admin token unless told otherwise. */
+/** Calls the Worker like a client would (the admin token unless told otherwise); the answer must match the OpenAPI document. */
 export function api(method: string, path: string, { token = env.ADMIN_TOKEN, body, headers = {} }: CallOptions = {}): Promise<Response> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (token !== null) (init.headers as Record<string, string>).authorization = `Bearer ${token}`;
@@ -16,7 +17,7 @@ export function api(method: string, path: string, { token = env.ADMIN_TOKEN, bod
     (init.headers as Record<string, string>)["content-type"] ??= "application/json";
     init.body = typeof body === "string" ? body : JSON.stringify(body);
   }
-  return SELF.fetch(`${BASE}${path}`, init);
+  return fetchChecked(`${BASE}${path}`, init);
 }
 
 export async function createKey(scopes: string[], name = "test key"): Promise<string> {

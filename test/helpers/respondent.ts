@@ -1,5 +1,6 @@
-import { SELF, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { api } from "./api";
+import { fetchChecked } from "./document";
 
 export const CHROME =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36";
@@ -39,11 +40,11 @@ export async function invite(surveyId: string, recipients: Record<string, unknow
 export const pathOf = (link: string) => new URL(link).pathname;
 
 export function visit(link: string, init: RequestInit & { cf?: Record<string, unknown> } = {}, headers: Record<string, string> = PERSON) {
-  return SELF.fetch(`http://tapscore.test${pathOf(link)}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
+  return fetchChecked(`http://tapscore.test${pathOf(link)}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
 }
 
 export function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = PERSON) {
-  return SELF.fetch(`http://tapscore.test${pathOf(url)}`, {
+  return fetchChecked(`http://tapscore.test${pathOf(url)}`, {
     method: "POST",
     headers: { ...headers, "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin", "sec-fetch-mode": "navigate" },
     body: new URLSearchParams(fields).toString(),
