@@ -1,9 +1,12 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects: the Worker suites run inside workerd against a real local D1 (schema applied by
-// test/setup.ts); the browser suites run in Node and drive Debian's Chromium against `wrangler dev`.
+// Two projects: the Worker suites run inside workerd against a real local D1 (every migration applied
+// by test/setup.ts); the browser suites run in Node and drive Debian's Chromium against `wrangler dev`.
 export default defineConfig(async () => {
+  // The same files, order and statement splitting as `wrangler d1 migrations apply`.
+  const migrations = await readD1Migrations({ projectPath: ".", migrationsDir: "migrations" });
+  // schema.sql as one pseudo-migration, split by the same splitter (it is full of comments).
   const schema = await readD1Migrations({ projectPath: ".", migrationsDir: ".", migrationsPattern: "schema.sql" });
   return {
     test: {
@@ -14,11 +17,14 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: {
-                  TEST_SCHEMA: schema,
+                  TEST_MIGRATIONS: migrations,
+                  TEST_SCHEMA_SQL: schema,
                   ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
                   LINK_SECRET: "test-link-secret-0123456789abcdef",
                   SESSION_SECRET: "test-session-secret-0123456789abcdef",
                 },
+                // Empty databases for test/migrations/: one built from schema.sql, the others from migrations.
+                d1Databases: ["TEST_SCHEMA_DB", "TEST_MIGRATED_DB", "TEST_UPGRADED_DB"],
                 // The suites make hundreds of calls a minute with one admin token; the real limits are
                 // lifted here and proven in test/http/rate-limit.test.ts with the tight TEST_LIMITER.
                 ratelimits: {
@@ -32,9 +38,13 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/browser/**"],
+            exclude: ["test/browser/**", "test/node/**"],
             setupFiles: ["./test/setup.ts"],
           },
+        },
+        {
+          // Node-side checks of the code itself (the house's layers).
+          test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
         },
         {
           test: {
