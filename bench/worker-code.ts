@@ -2,13 +2,9 @@ import { workerModule } from "../scripts/lib/worker-modules.ts";
 import type { D1Like } from "./d1-like.ts";
 
 /** The Worker's own functions the bench runs, loaded from functions/ (Node's TypeScript transform). */
-export interface RollupReport {
-  chunks: number;
-  responses: number;
-  buckets: number;
-  rows: number;
-  caughtUp: boolean;
-}
+import type { RollupReport } from "../functions/rollups/report.ts";
+
+export type { RollupReport };
 type Rollup = (db: D1Like, options: { now: number; maxChunks?: number; budgetMs?: number }) => Promise<RollupReport>;
 export interface ChoiceLike {
   invitationId: string;

@@ -3,7 +3,8 @@ import { redecideStale } from "./counting/repair";
 import { pruneSeenMessages } from "./queue/prune";
 import { refreshReports, type DeployHookEnv } from "./reports/deploy-hook";
 import { applyRetention } from "./retention/apply";
-import { runRollups, type RollupReport } from "./rollups/job";
+import { runRollups } from "./rollups/job";
+import type { RollupReport } from "./rollups/report";
 import { deliverDueWebhooks } from "./webhooks/deliver";
 
 /** What the cron does with the rollup: settle decisions, fold in the changes, then act on what they changed. */

@@ -5,7 +5,7 @@
  * few admin overrides, comments (some with markup, to prove escaping), an A/B test with a real
  * difference, and annotations, one followed by a visible dip.
  */
-import type { DemoData, DemoSurvey } from "../functions/storage/demo.ts";
+import type { DemoData } from "../functions/storage/demo.ts";
 import { mulberry32 } from "./lib/seeded-random.ts";
 import { persistToArgument, withLocalDb, workerModule } from "./lib/worker-modules.ts";
 
@@ -17,6 +17,20 @@ interface DemoStorage {
   countSurveys(db: unknown): Promise<number>;
   nextEventSeq(db: unknown): Promise<number>;
   insertDemo(db: unknown, data: DemoData): Promise<void>;
+}
+
+/** The API's own survey parser (functions/surveys/survey-input.ts) and storage: the demo's surveys are made as the API makes them. */
+interface SurveyCode {
+  parseNewSurvey(body: unknown): DemoSurvey;
+  insertSurvey(db: unknown, survey: DemoSurvey, now: number): Promise<boolean>;
+}
+
+/** The fields of a parsed survey the generator reads. */
+interface DemoSurvey {
+  id: string;
+  scale: { min: number; max: number };
+  satisfied_min: number;
+  touchpoint: string | null;
 }
 
 /** Seeded, so the demo is the same on every machine. */
@@ -33,7 +47,8 @@ function seeded(seed: number) {
 }
 
 interface Plan {
-  survey: Omit<DemoSurvey, "created_at" | "settings"> & { segments: string[]; target?: { value: number; by: string } };
+  /** The body of POST /api/v1/surveys. */
+  survey: Record<string, unknown> & { id: string };
   perDay: number;
   responseRate: number;
   /** Score weights from the scale's minimum up. */
@@ -55,8 +70,8 @@ function plans(today: number): Plan[] {
   return [
     {
       survey: {
-        id: "support-csat", name: "Support satisfaction", metric: "csat", scale_min: 1, scale_max: 5, satisfied_min: 4, headline: "percent",
-        locale: "en", timezone: "Europe/London", touchpoint: "support", attribute: null, public: 1, segments: ["agent", "team"],
+        id: "support-csat", name: "Support satisfaction", metric: "csat", scale: { min: 1, max: 5 }, satisfied_min: 4, headline: "percent",
+        locale: "en", timezone: "Europe/London", touchpoint: "support", public: true, segments: ["agent", "team"],
         target: { value: 85, by: inHalfAYear },
       },
       perDay: 70,
@@ -75,8 +90,8 @@ function plans(today: number): Plan[] {
     },
     {
       survey: {
-        id: "webshop-nps", name: "Webshop recommendation", metric: "nps", scale_min: 0, scale_max: 10, satisfied_min: 9, headline: "percent",
-        locale: "nl", timezone: "Europe/Amsterdam", touchpoint: "purchase", attribute: null, public: 1, segments: ["plan"],
+        id: "webshop-nps", name: "Webshop recommendation", metric: "nps", scale: { min: 0, max: 10 }, satisfied_min: 9, headline: "percent",
+        locale: "nl", timezone: "Europe/Amsterdam", touchpoint: "purchase", public: true, segments: ["plan"],
       },
       perDay: 75,
       responseRate: 0.3,
@@ -96,8 +111,8 @@ function plans(today: number): Plan[] {
     },
     {
       survey: {
-        id: "delivery-ces", name: "Delivery effort", metric: "ces", scale_min: 1, scale_max: 7, satisfied_min: 5, headline: "mean",
-        locale: "sv", timezone: "Europe/Stockholm", touchpoint: "delivery", attribute: null, public: 0, segments: ["carrier"],
+        id: "delivery-ces", name: "Delivery effort", metric: "ces", scale: { min: 1, max: 7 }, satisfied_min: 5, headline: "mean",
+        locale: "sv", timezone: "Europe/Stockholm", touchpoint: "delivery", public: false, segments: ["carrier"],
       },
       perDay: 55,
       responseRate: 0.4,
@@ -115,8 +130,8 @@ function plans(today: number): Plan[] {
     },
     {
       survey: {
-        id: "onboarding-rating", name: "Onboarding call", metric: "rating", scale_min: 1, scale_max: 5, satisfied_min: 4, headline: "percent",
-        locale: "de", timezone: "Europe/Berlin", touchpoint: "onboarding", attribute: "Onboarding-Gespräch", public: 0, segments: ["plan"],
+        id: "onboarding-rating", name: "Onboarding call", metric: "rating", scale: { min: 1, max: 5 }, satisfied_min: 4, headline: "percent",
+        locale: "de", timezone: "Europe/Berlin", touchpoint: "onboarding", attribute: "Onboarding-Gespräch", public: false, segments: ["plan"],
       },
       perDay: 18,
       responseRate: 0.45,
@@ -128,21 +143,23 @@ function plans(today: number): Plan[] {
   ];
 }
 
-export function generateDemo(now: number, firstSeq: number): DemoData {
+export interface Demo {
+  surveys: DemoSurvey[];
+  data: DemoData;
+}
+
+export function generateDemo(now: number, firstSeq: number, parseNewSurvey: SurveyCode["parseNewSurvey"]): Demo {
   const r = seeded(20_260_401);
   const today = Math.floor(now / DAY) * DAY;
   const start = today - (DAYS - 1) * DAY;
-  const data: DemoData = { surveys: [], invitations: [], answers: [], annotations: [] };
+  const surveys: DemoSurvey[] = [];
+  const data: DemoData = { invitations: [], answers: [], annotations: [] };
   let seq = firstSeq;
   let recipient = 0;
   for (const plan of plans(today)) {
-    const { segments, target, ...survey } = plan.survey;
-    data.surveys.push({
-      ...survey,
-      created_at: start - 7 * DAY,
-      settings: JSON.stringify({ question: {}, follow_up: {}, segments, target: target ?? null, benchmark: null }),
-    });
-    const scores = plan.weights.map((w, i) => [survey.scale_min + i, w] as const);
+    const survey = parseNewSurvey(plan.survey);
+    surveys.push(survey);
+    const scores = plan.weights.map((w, i) => [survey.scale.min + i, w] as const);
     for (let day = 0; day < DAYS; day++) {
       const weekend = [0, 6].includes(new Date(start + day * DAY).getUTCDay());
       const sent = Math.round((plan.perDay / plan.responseRate) * (weekend ? 0.5 : 1) * (0.85 + 0.3 * r.next()));
@@ -183,21 +200,27 @@ export function generateDemo(now: number, firstSeq: number): DemoData {
   annotate("webshop-nps", DIP_DAY + 14, "Checkout fix deployed");
   annotate("support-csat", 40, "Support team reorganised into billing, technical and accounts");
   annotate("delivery-ces", 60, "A/B test: tracking link in the delivery SMS (variant B)");
-  return data;
+  return { surveys, data };
 }
+
+/** The demo's surveys were made a week before its first day. */
+export const surveysCreatedAt = (now: number) => Math.floor(now / DAY) * DAY - (DAYS - 1 + 7) * DAY;
 
 export async function loadDemo(persistTo?: string): Promise<string> {
   const storage = await workerModule<DemoStorage>("functions/storage/demo.ts");
+  const { parseNewSurvey } = await workerModule<Pick<SurveyCode, "parseNewSurvey">>("functions/surveys/survey-input.ts");
+  const { insertSurvey } = await workerModule<Pick<SurveyCode, "insertSurvey">>("functions/storage/surveys.ts");
   const { rebuildRollups } = await workerModule<{ rebuildRollups: Rebuild }>("functions/rollups/job.ts");
   return withLocalDb(persistTo, async (db) => {
     if ((await storage.countSurveys(db)) > 0) return "The local database already has surveys; the demo was not loaded.";
     const now = Date.now();
-    const data = generateDemo(now, await storage.nextEventSeq(db));
+    const { surveys, data } = generateDemo(now, await storage.nextEventSeq(db), parseNewSurvey);
+    for (const survey of surveys) await insertSurvey(db, survey, surveysCreatedAt(now));
     await storage.insertDemo(db, data);
     // A rebuild computes each demo day once; the incremental rollup would revisit days chunk by chunk.
     const rollup = await rebuildRollups(db, { now });
     return (
-      `Loaded the demo: ${data.surveys.length} surveys, ${data.invitations.length} invitations, ${data.answers.length} responses, ` +
+      `Loaded the demo: ${surveys.length} surveys, ${data.invitations.length} invitations, ${data.answers.length} responses, ` +
       `${data.annotations.length} annotations; rolled up into ${rollup.rows} rows over ${rollup.buckets} survey-days.`
     );
   });

@@ -3,17 +3,9 @@
  * cron's chunk limit and time budget: it runs until caught up).
  * `npm run rollup -- --full` rebuilds every rollup from the source tables.
  */
+import type { RollupReport } from "../functions/rollups/report.ts";
 import { persistToArgument, withLocalDb, workerModule } from "./lib/worker-modules.ts";
 
-interface RollupReport {
-  chunks: number;
-  responses: number;
-  invitations: number;
-  touches: number;
-  buckets: number;
-  rows: number;
-  caughtUp: boolean;
-}
 type Rollup = (db: unknown, options: { now: number; maxChunks?: number; budgetMs?: number }) => Promise<RollupReport>;
 
 export async function rollupLocal(full: boolean, persistTo?: string): Promise<RollupReport> {

@@ -1,3 +1,4 @@
+import type { RollupReport } from "./report";
 /**
  * The scheduled rollup: reads what changed since the watermark, recomputes exactly the touched
  * buckets from their source rows, and writes the rows with the new watermark in one batch. A tick
@@ -36,15 +37,6 @@ export interface RollupOptions {
   settleMs?: number;
 }
 
-export interface RollupReport {
-  chunks: number;
-  responses: number;
-  invitations: number;
-  touches: number;
-  buckets: number;
-  rows: number;
-  caughtUp: boolean;
-}
 
 export const DEFAULTS = {
   chunkSize: 1_000,

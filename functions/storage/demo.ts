@@ -1,25 +1,9 @@
 /**
- * Loading the local demo data set (scripts/demo.ts generates it): plain inserts into the source
- * tables, exactly the rows the respondent flow would have left, so rollups and reports treat the demo
- * like real history. Rows travel as JSON parameters, a few thousand per statement.
+ * Loading the local demo data set (scripts/demo.ts generates it, and makes its surveys through the
+ * API's own parser and insertSurvey): plain inserts into the source tables, exactly the rows the
+ * respondent flow would have left, so rollups and reports treat the demo like real history. Rows
+ * travel as JSON parameters, a few thousand per statement.
  */
-
-export interface DemoSurvey {
-  id: string;
-  name: string;
-  metric: string;
-  scale_min: number;
-  scale_max: number;
-  satisfied_min: number;
-  headline: string;
-  locale: string;
-  timezone: string;
-  touchpoint: string | null;
-  attribute: string | null;
-  public: number;
-  settings: string;
-  created_at: number;
-}
 
 export interface DemoInvitation {
   id: string;
@@ -53,7 +37,6 @@ export interface DemoAnnotation {
 }
 
 export interface DemoData {
-  surveys: DemoSurvey[];
   invitations: DemoInvitation[];
   answers: DemoAnswer[];
   annotations: DemoAnnotation[];
@@ -82,14 +65,6 @@ function chunks<T>(rows: readonly T[]): T[][] {
   return out;
 }
 
-const SURVEYS = `INSERT INTO surveys (id, name, metric, scale_min, scale_max, satisfied_min, headline, locale, timezone, touchpoint, attribute,
-    public, min_public_n, settings, created_at, updated_at, archived_at)
-  SELECT json_extract(value, '$.id'), json_extract(value, '$.name'), json_extract(value, '$.metric'), json_extract(value, '$.scale_min'),
-    json_extract(value, '$.scale_max'), json_extract(value, '$.satisfied_min'), json_extract(value, '$.headline'), json_extract(value, '$.locale'),
-    json_extract(value, '$.timezone'), json_extract(value, '$.touchpoint'), json_extract(value, '$.attribute'), json_extract(value, '$.public'),
-    10, json_extract(value, '$.settings'), json_extract(value, '$.created_at'), json_extract(value, '$.created_at'), NULL
-  FROM json_each(?1) WHERE true ON CONFLICT (id) DO NOTHING`;
-
 const INVITATIONS = `INSERT INTO invitations (id, survey_id, recipient, email, locale, properties, created_at, expires_at)
   SELECT json_extract(value, '$.id'), json_extract(value, '$.survey_id'), json_extract(value, '$.recipient'), NULL, json_extract(value, '$.locale'),
     json_extract(value, '$.properties'), json_extract(value, '$.created_at'), json_extract(value, '$.created_at') + 2592000000
@@ -113,7 +88,7 @@ const ANNOTATIONS = `INSERT INTO annotations (id, survey_id, at, label)
 /** Inserts the whole data set; each table's rows go in statements of a few thousand, in one batch per table. */
 export async function insertDemo(db: DemoDatabase, data: DemoData): Promise<void> {
   const statements = (sql: string, rows: readonly unknown[]) => chunks(rows).map((part) => db.prepare(sql).bind(JSON.stringify(part)));
-  await db.batch([...statements(SURVEYS, data.surveys), ...statements(ANNOTATIONS, data.annotations)]);
+  await db.batch(statements(ANNOTATIONS, data.annotations));
   await db.batch(statements(INVITATIONS, data.invitations));
   await db.batch(statements(EVENTS, data.answers));
   await db.batch(statements(RESPONSES, data.answers));
