@@ -1,4 +1,10 @@
-import { COMMENT_MAX_LENGTH } from "../i18n/respondent-messages";
+/**
+ * A person's comment. No imports on purpose: the importer (scripts/lib/import-mapping.ts) runs this
+ * same rule in Node.
+ */
+
+/** The longest follow-up comment we keep, in characters. */
+export const COMMENT_MAX_LENGTH = 2000;
 
 export type CommentCheck = { ok: true; comment: string | null } | { ok: false };
 

@@ -8,8 +8,6 @@ import type { Locale } from "./locales";
 export { format, formatNumber } from "./format";
 export { endLabels, isWordedScale, scaleLabels, type EndLabels, type ScorePoint } from "./scale-labels";
 
-/** The longest follow-up comment we keep, in characters. */
-export const COMMENT_MAX_LENGTH = 2000;
 
 export interface ErrorPage {
   title: string;

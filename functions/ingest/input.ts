@@ -2,9 +2,8 @@ import * as v from "valibot";
 import { badRequest } from "../http/errors";
 import { parseIsoDateTime } from "../http/time";
 import { parseOrThrow } from "../http/validate";
-import { COMMENT_MAX_LENGTH } from "../i18n/respondent-messages";
 import { LOCALES, type Locale } from "../i18n/locales";
-import { cleanComment } from "../counting/comment";
+import { COMMENT_MAX_LENGTH, cleanComment } from "../counting/comment";
 import { checkProperties, propertiesSchema } from "../surveys/properties";
 import type { StoredSurvey } from "../storage/surveys";
 
@@ -24,18 +23,32 @@ export const EARLIEST_RESPONSE = Date.UTC(2000, 0, 1);
 /** Clocks differ a little; an answer from further in the future than this is refused. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-const schema = v.strictObject({
-  recipient: v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(200, "must be at most 200 characters")),
-  score: v.pipe(v.number("must be a number"), v.integer("must be an integer")),
-  comment: v.optional(v.nullable(v.string("must be a string"))),
+/** The body as one schema; the survey's scale, the comment's length, its segments and the time are checked in code. */
+export const IngestBody = v.strictObject({
+  recipient: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, "must not be empty"),
+    v.maxLength(200, "must be at most 200 characters"),
+    v.description("Who answered, in your own terms (a customer id, an email address)."),
+  ),
+  score: v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.description("On the survey's scale.")),
+  comment: v.optional(v.nullable(v.pipe(v.string("must be a string"), v.description(`At most ${COMMENT_MAX_LENGTH} characters.`)))),
   locale: v.optional(v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`)),
-  properties: v.optional(propertiesSchema),
-  responded_at: v.optional(v.string("must be an ISO 8601 date-time with a zone, e.g. 2026-03-05T14:22:10Z")),
+  properties: v.optional(
+    v.pipe(propertiesSchema, v.description("Segment values: touchpoint, channel, country (ISO 3166), variant and the survey's segments.")),
+  ),
+  responded_at: v.optional(
+    v.pipe(
+      v.string("must be an ISO 8601 date-time with a zone, e.g. 2026-03-05T14:22:10Z"),
+      v.description("When the person answered, as an ISO 8601 date-time with a zone, from 2000 on; now when absent."),
+    ),
+  ),
 });
 
 /** Validates an ingestion body exactly as a tap is validated: the survey's scale, the comment rules, its segments. */
 export function parseIngestInput(survey: Pick<StoredSurvey, "scale" | "segments" | "touchpoint">, body: unknown, now: number): IngestInput {
-  const input = parseOrThrow(schema, body);
+  const input = parseOrThrow(IngestBody, body);
   const { min, max } = survey.scale;
   if (input.score < min || input.score > max) throw badRequest("invalid_field", `score: must be on this survey's scale, ${min} to ${max}.`, "score");
   const comment = input.comment == null ? { ok: true as const, comment: null } : cleanComment(input.comment);

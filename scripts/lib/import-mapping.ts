@@ -1,8 +1,11 @@
 /**
  * From another tool's CSV export to Tapscore ingestion requests: which column is what (presets for
  * common exports, overridable with --map), and per row either a request or the reason it is refused.
- * Pure and free of imports, so both the Node import script and the Worker test suite load it.
+ * Pure; it imports only the Worker's import-free modules, so both the Node import script and the
+ * Worker test suite load it, and the locales and the comment limit are the Worker's own.
  */
+import { COMMENT_MAX_LENGTH } from "../../functions/counting/comment.ts";
+import { LOCALES } from "../../functions/i18n/locales.ts";
 
 export type Field = "id" | "score" | "comment" | "recipient" | "email" | "responded_at" | "locale";
 export const FIELDS: readonly Field[] = ["id", "score", "comment", "recipient", "email", "responded_at", "locale"];
@@ -51,8 +54,6 @@ export interface Columns {
   ignored: string[];
 }
 
-export const LOCALES = ["en", "nl", "de", "sv", "pl"] as const;
-export const COMMENT_MAX_LENGTH = 2000;
 
 const normalize = (header: string) => header.trim().toLowerCase().replace(/[\s_-]+/g, " ");
 /** "Customer Plan" → "customer_plan": how a header names a property key when it is not mapped. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { LOCALES } from "../../functions/i18n/locales";
 import { placeholders } from "../../functions/i18n/format";
-import { COMMENT_MAX_LENGTH, format, messages, type RespondentMessages } from "../../functions/i18n/respondent-messages";
+import { COMMENT_MAX_LENGTH } from "../../functions/counting/comment";
+import { format, messages, type RespondentMessages } from "../../functions/i18n/respondent-messages";
 
 type Leaf = [path: string, value: unknown];
 
