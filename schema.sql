@@ -1,6 +1,10 @@
--- Tapscore's D1 schema: the only place tables are defined.
--- Applied by `npm start` (and `npm run db:migrate:local`) and by the test setup. Every statement is
--- idempotent (IF NOT EXISTS), so re-applying it never drops or changes data.
+-- Tapscore's D1 schema as it is now: the result of applying every file in migrations/ in order.
+-- Databases are built and upgraded by those migrations (`npm run db:migrate:local|remote`, `npm start`,
+-- the test setup), never by this file; it is the readable reference, and test/migrations/ proves that
+-- the migrations produce exactly these tables, columns and indexes. A schema change is a new numbered
+-- migration plus the same change here.
+-- IF NOT EXISTS stays so tools that build a scratch database from this file alone (browser tests,
+-- bench, `npm run import`) can run it on a database that already has the tables.
 -- Times are Unix epoch milliseconds (INTEGER); structured settings are JSON text.
 
 -- API keys for developers. The secret is shown once at creation and only its SHA-256 is kept.
@@ -32,7 +36,8 @@ CREATE TABLE IF NOT EXISTS surveys (
   settings TEXT NOT NULL,              -- JSON: question, follow_up, segments, target, benchmark
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  archived_at INTEGER
+  archived_at INTEGER,
+  retain_days INTEGER CHECK (retain_days > 0) -- comments and raw events older than this are cleared; NULL = kept (0002)
 );
 
 -- One invitation = one recipient asked one survey once; its signed token is in every link of the email.
@@ -68,8 +73,8 @@ CREATE INDEX IF NOT EXISTS events_by_invitation ON events (invitation_id, seq);
 
 -- Queue messages already written as events (INGEST_MODE = "queue", functions/queue/consumer.ts).
 -- Queues deliver at least once: the consumer inserts an event only for an id not in this table and
--- records the id in the same db.batch, so a redelivered message changes nothing. A table of its own
--- rather than a column on events, so re-applying this file to an existing database adds it safely.
+-- records the id in the same db.batch, so a redelivered message changes nothing. (A table of its own
+-- rather than a column on events because it predates migrations, when only new tables could be added.)
 CREATE TABLE IF NOT EXISTS queue_messages (
   id TEXT PRIMARY KEY,                  -- the message id the Worker gave the tap when it sent it
   at INTEGER NOT NULL                   -- when the tap happened; ids older than the queue's retention can go

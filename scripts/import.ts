@@ -27,7 +27,7 @@ import {
   resolveColumns,
   type IngestBody,
 } from "./lib/import-mapping.ts";
-import { run } from "./lib/run.ts";
+import { migrate } from "./lib/migrations.ts";
 import { persistToArgument, withLocalDb, workerModule } from "./lib/worker-modules.ts";
 
 const USAGE = "Usage: npm run import -- --survey ID FILE.csv [--map field=Column,…] [--preset delighted|generic] [--source NAME] [--dry-run] [--url URL --token KEY]";
@@ -233,10 +233,8 @@ if (options.url) {
   await importInto(apiTarget(options.url, (options.token ?? process.env.TAPSCORE_TOKEN)!));
 } else {
   const persistTo = options["persist-to"] ?? persistToArgument();
-  // The schema first, as `npm start` does: idempotent, and it brings the local D1 up to date.
-  await run("wrangler", ["d1", "execute", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : []), "--file=schema.sql"], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  // The migrations first, as `npm start` does: the local D1 is brought up to date, its data kept.
+  await migrate({ target: "local", ...(persistTo ? { persistTo } : {}), quiet: true });
   await withLocalDb(persistTo, async (db) => importInto(await localTarget(db)));
 }
 

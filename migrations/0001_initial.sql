@@ -1,0 +1,233 @@
+-- Migration 0001: Tapscore's schema as first released, before schema changes became migrations.
+-- Never edit an applied migration; add the next numbered file instead (schema.sql shows the result).
+-- Every statement keeps IF NOT EXISTS on purpose: databases made before migrations existed (by
+-- `wrangler d1 execute --file=schema.sql`) may be from an older release that lacked some of these
+-- tables; re-running this file on them adds what is missing and changes nothing else.
+-- Times are Unix epoch milliseconds (INTEGER); structured settings are JSON text.
+
+-- API keys for developers. The secret is shown once at creation and only its SHA-256 is kept.
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY,                 -- public part of the key, e.g. "k_3f9a1c2e7b4d"
+  name TEXT NOT NULL,
+  scopes TEXT NOT NULL,                -- JSON array of scope names
+  secret_hash TEXT NOT NULL,           -- hex SHA-256 of the whole key string
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER                   -- set on DELETE; a revoked key never authenticates again
+);
+
+-- One survey asks one one-tap question on one scale. Archived instead of deleted, so history stays.
+CREATE TABLE IF NOT EXISTS surveys (
+  id TEXT PRIMARY KEY,                 -- URL slug chosen by the caller
+  name TEXT NOT NULL,
+  metric TEXT NOT NULL CHECK (metric IN ('csat', 'nps', 'ces', 'rating', 'intent')),
+  scale_min INTEGER NOT NULL,
+  scale_max INTEGER NOT NULL,
+  satisfied_min INTEGER NOT NULL,      -- lowest score that counts as satisfied / promoter / low effort
+  headline TEXT NOT NULL CHECK (headline IN ('percent', 'mean')),
+  locale TEXT NOT NULL,                -- default language of the question and respondent pages
+  timezone TEXT NOT NULL,              -- IANA name; days in rollups are this zone's local days
+  touchpoint TEXT,
+  attribute TEXT,                      -- what a `rating` survey rates, e.g. "delivery speed"
+  public INTEGER NOT NULL DEFAULT 0,   -- 1 = has a public report page
+  min_public_n INTEGER NOT NULL,       -- public pages suppress cells with fewer answers
+  settings TEXT NOT NULL,              -- JSON: question, follow_up, segments, target, benchmark
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  archived_at INTEGER
+);
+
+-- One invitation = one recipient asked one survey once; its signed token is in every link of the email.
+CREATE TABLE IF NOT EXISTS invitations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, -- change order, for the rollup watermark
+  id TEXT NOT NULL UNIQUE,              -- random id carried inside the link token
+  survey_id TEXT NOT NULL REFERENCES surveys (id),
+  recipient TEXT NOT NULL,              -- the caller's id for the person, e.g. "cust-42"
+  email TEXT,
+  locale TEXT,                          -- language for this person's pages and snippet
+  properties TEXT NOT NULL DEFAULT '{}',-- JSON segment values: touchpoint, channel, country, variant, custom keys
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+-- The survey-fatigue throttle looks up a recipient's recent invitations to one survey.
+CREATE INDEX IF NOT EXISTS invitations_by_recipient ON invitations (survey_id, recipient, created_at);
+
+-- Every request to /r/… is kept as a raw event: what came, which score, and what it looked like.
+-- The counting rule (functions/respondent/counting-rule.ts) reads these to decide what counts,
+-- so a better rule can re-decide history. seq also orders changes for the rollup watermark.
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  invitation_id TEXT NOT NULL,
+  kind TEXT NOT NULL,                   -- view | tap | head | choose | comment | signal | override
+  score INTEGER,                        -- the score asked for, when the request named one
+  at INTEGER NOT NULL,
+  client TEXT NOT NULL,                 -- user-agent class: browser | headless | bot | tool | empty | admin
+  asn INTEGER,                          -- request.cf.asn when present
+  country TEXT,                         -- request.cf.country when present
+  signals TEXT NOT NULL DEFAULT '{}'    -- JSON: browser evidence (sec-fetch, accept-language, prefetch, form nonce…)
+);
+CREATE INDEX IF NOT EXISTS events_by_invitation ON events (invitation_id, seq);
+
+-- Queue messages already written as events (INGEST_MODE = "queue", functions/queue/consumer.ts).
+-- Queues deliver at least once: the consumer inserts an event only for an id not in this table and
+-- records the id in the same db.batch, so a redelivered message changes nothing. A table of its own
+-- rather than a column on events, so re-applying this file to an existing database adds it safely.
+CREATE TABLE IF NOT EXISTS queue_messages (
+  id TEXT PRIMARY KEY,                  -- the message id the Worker gave the tap when it sent it
+  at INTEGER NOT NULL                   -- when the tap happened; ids older than the queue's retention can go
+) WITHOUT ROWID;
+
+-- At most one response per invitation: the latest choice of the person, as the counting rule decides.
+CREATE TABLE IF NOT EXISTS responses (
+  id TEXT PRIMARY KEY,                  -- "rsp_" + invitation id, so concurrent writers agree on it
+  invitation_id TEXT NOT NULL UNIQUE REFERENCES invitations (id),
+  survey_id TEXT NOT NULL REFERENCES surveys (id),
+  score INTEGER NOT NULL,
+  comment TEXT,
+  status TEXT NOT NULL CHECK (status IN ('counted', 'suspected', 'excluded')),
+  reason TEXT NOT NULL,                 -- why the rule (or an admin) decided this status
+  override TEXT CHECK (override IN ('counted', 'excluded')), -- an admin's decision, which wins over the rule
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  event_seq INTEGER NOT NULL            -- the newest event this decision saw; older decisions never overwrite newer ones
+);
+CREATE INDEX IF NOT EXISTS responses_by_survey ON responses (survey_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS responses_by_change ON responses (event_seq);
+
+-- ── Rollups (functions/rollups/) ────────────────────────────────────────────────────────────────
+-- Additive histograms per survey × local day × dimension value; the metrics API and the report site
+-- read only these. The counts of all scores of a row sit in one JSON array rather than one row per
+-- score: a bucket with 40 segment values on an 11-point NPS scale is 40 rows instead of up to 440,
+-- so a recompute writes, and a 90-day query reads, an order of magnitude fewer rows (D1 bills and
+-- limits by rows). Counts are only ever added up in the Worker, never in SQL, so nothing is lost.
+CREATE TABLE IF NOT EXISTS rollup_days (
+  survey_id TEXT NOT NULL,
+  day TEXT NOT NULL,                    -- local day YYYY-MM-DD in the survey's time zone (DST-correct)
+  dimension TEXT NOT NULL,              -- 'all', touchpoint, locale, country, channel, variant, or a custom segment key
+  value TEXT NOT NULL,                  -- the dimension's value; '' for 'all' and where the property was not set
+  counts TEXT NOT NULL,                 -- JSON array: counts[i] = counted responses scoring scale_min + i, first chosen this day
+  invitations INTEGER NOT NULL,         -- invitations created this day
+  comments INTEGER NOT NULL,            -- counted responses with a comment
+  excluded INTEGER NOT NULL,            -- responses suspected (scanner clicks) or excluded by an admin: never in counts
+  PRIMARY KEY (survey_id, day, dimension, value)
+) WITHOUT ROWID;
+-- The metrics API reads one dimension of one survey over a range of days.
+CREATE INDEX IF NOT EXISTS rollup_days_by_dimension ON rollup_days (survey_id, dimension, day);
+-- Recomputing a bucket reads that survey-day's invitations (responses use responses_by_survey).
+CREATE INDEX IF NOT EXISTS invitations_by_survey_time ON invitations (survey_id, created_at);
+
+-- How far the cron has checked that every event's decision was written (functions/respondent/repair.ts):
+-- a tap whose decision write failed after its event was stored is re-decided by the next tick.
+CREATE TABLE IF NOT EXISTS decision_watermark (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  events_seq INTEGER NOT NULL           -- every event up to this seq has its decision written
+);
+
+-- How far the rollup has read each change stream: a single row (id = 1), written in the same
+-- db.batch as the rollup rows it covers, so rows and watermark never disagree.
+CREATE TABLE IF NOT EXISTS rollup_watermarks (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  responses_seq INTEGER NOT NULL,       -- highest responses.event_seq rolled up (new taps, comments, overrides)
+  invitations_seq INTEGER NOT NULL,     -- highest invitations.seq rolled up
+  updated_at INTEGER NOT NULL
+);
+
+-- Buckets to recompute that no sequence reveals: deleted rows leave no event_seq behind. Whoever
+-- deletes responses or invitations (erasure) inserts one touch per deleted row in the same batch as
+-- the DELETE; the next tick recomputes those survey-days and removes the touches it consumed in the
+-- batch that writes the corrected rows.
+CREATE TABLE IF NOT EXISTS rollup_touches (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  survey_id TEXT NOT NULL,
+  at INTEGER NOT NULL                   -- created_at of the deleted row; the rollup maps it to the survey's local day
+);
+
+-- Notes on a survey's timeline ("new webshop software released"), drawn on every trend.
+CREATE TABLE IF NOT EXISTS annotations (
+  id TEXT PRIMARY KEY,
+  survey_id TEXT NOT NULL REFERENCES surveys (id),
+  at INTEGER NOT NULL,                  -- the moment annotated
+  label TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS annotations_by_survey ON annotations (survey_id, at);
+
+-- Answers to server-side ingestion (POST /api/v1/surveys/{id}/responses) by Idempotency-Key, written in
+-- the same db.batch as the invitation, event and response they created: a retried request gets the
+-- stored answer and causes nothing twice; the same key with another body is refused (409).
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  scope TEXT NOT NULL,                  -- what the key is unique within: "responses:" + survey id
+  key TEXT NOT NULL,                    -- the client's Idempotency-Key (imports use "import:<source>:<row id>")
+  request_hash TEXT NOT NULL,           -- hex SHA-256 of the validated request, to tell a retry from a reuse
+  invitation_id TEXT NOT NULL,          -- the invitation created, so erasure can remove this row with it
+  response TEXT NOT NULL,               -- JSON of the response as first answered
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idempotency_keys_by_invitation ON idempotency_keys (invitation_id);
+
+-- ── Webhooks (functions/webhooks/) ──────────────────────────────────────────────────────────────
+-- Endpoints that receive events. Unlike an API key, the signing secret is stored as it is: it is the
+-- HMAC key every delivery is signed with, so we must be able to use it, not merely recognize it (a
+-- hash could not sign anything). The API shows it once, at creation, and never returns it again.
+CREATE TABLE IF NOT EXISTS webhooks (
+  id TEXT PRIMARY KEY,                  -- "wh_" + random hex
+  url TEXT NOT NULL,                    -- https; http only to localhost / 127.0.0.1 for local development
+  events TEXT NOT NULL,                 -- JSON array: response.created | response.updated | response.low_score | metric.drop
+  survey_id TEXT,                       -- only this survey's events; NULL = every survey
+  format TEXT NOT NULL CHECK (format IN ('standard', 'slack')),
+  secret TEXT NOT NULL,                 -- "whsec_" + base64 key (Standard Webhooks)
+  created_at INTEGER NOT NULL
+);
+
+-- One message to one endpoint, with its attempts: the delivery log. The exact body is kept so every
+-- retry sends (and signs) the same bytes. Bodies name the respondent and quote the comment, so erasure
+-- deletes them by invitation_id and finished deliveries are pruned after 30 days.
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id TEXT PRIMARY KEY,                  -- "msg_" + random: the webhook-id header, the same on every attempt
+  webhook_id TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL UNIQUE,      -- endpoint + what raised it: a repeated write enqueues nothing twice
+  event TEXT NOT NULL,
+  survey_id TEXT,
+  invitation_id TEXT,                   -- for response events: how erasure finds bodies naming a person
+  body TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER,              -- pending: not before this; a sender moves it ahead while it tries (a lease)
+  attempt_log TEXT NOT NULL DEFAULT '[]', -- JSON array, one entry per attempt: { at, status, error, duration_ms }
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_invitation ON webhook_deliveries (invitation_id) WHERE invitation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_age ON webhook_deliveries (created_at);
+
+-- ── Erasure and retention (functions/api/erasure.ts, functions/retention/) ─────────────────────
+-- Erasure finds a person by their recipient id across every survey.
+CREATE INDEX IF NOT EXISTS invitations_by_recipient_only ON invitations (recipient);
+
+-- One row per erasure request: when, how much, and nothing about whom. Not even a hash of the
+-- recipient: a hash (salted or not) still singles out the person to anyone who can guess or is given
+-- the id, so it would keep personal data past its erasure; and erasure is idempotent, so nothing needs
+-- to recognize a repeated request.
+CREATE TABLE IF NOT EXISTS erasures (
+  id TEXT PRIMARY KEY,                  -- "era_" + random
+  at INTEGER NOT NULL,
+  survey_id TEXT,                       -- the survey the request was limited to; NULL = every survey
+  requested_by TEXT,                    -- the API key id; NULL = the ADMIN_TOKEN
+  invitations INTEGER NOT NULL,         -- rows removed per table
+  responses INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  webhook_deliveries INTEGER NOT NULL
+);
+
+-- Retention clears old comments by reading only responses that still have one.
+CREATE INDEX IF NOT EXISTS responses_commented ON responses (survey_id, created_at) WHERE comment IS NOT NULL;
+
+-- How far each retaining survey has walked the event log (events.seq); everything up to it that was
+-- old enough has been deleted.
+CREATE TABLE IF NOT EXISTS retention_cursors (
+  survey_id TEXT PRIMARY KEY,
+  events_seq INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
