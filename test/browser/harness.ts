@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "./find-browser";
+
+export { launchChromium };
 
 /** A real `wrangler dev` on a free port with its own empty local D1, as `npm start` runs it. */
 export interface Server {
@@ -70,11 +73,21 @@ export async function startServer(): Promise<Server> {
   };
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-  });
+/**
+ * Starts a server and Chromium side by side. If either fails, the other is stopped before the error
+ * is thrown: afterAll never sees a half-assigned pair, and a detached `wrangler dev` would outlive the run.
+ */
+export async function startWithBrowser<T extends { stop(): Promise<void> }>(start: Promise<T>): Promise<[T, Browser]> {
+  const [server, browser] = await Promise.allSettled([start, launchChromium()]);
+  if (server.status === "rejected") {
+    if (browser.status === "fulfilled") await browser.value.close();
+    throw server.reason;
+  }
+  if (browser.status === "rejected") {
+    await server.value.stop();
+    throw browser.reason;
+  }
+  return [server.value, browser.value];
 }
 
 /** Calls the API of the running server with the admin token. */

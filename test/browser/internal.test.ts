@@ -1,13 +1,13 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "./axe";
-import { launchChromium, startServer, type Server } from "./harness";
+import { startServer, startWithBrowser, type Server } from "./harness";
 
 let server: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  [server, browser] = await startWithBrowser(startServer());
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken, parseLinkSecrets } from "../../functions/links/token";
 import { axeViolations } from "./axe";
-import { adminApi, launchChromium, startServer, type Server } from "./harness";
+import { adminApi, startServer, startWithBrowser, type Server } from "./harness";
 
 interface Invited {
   id: string;
@@ -24,7 +24,7 @@ let server: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  [server, browser] = await startWithBrowser(startServer());
   await adminApi(server, "POST", "/api/v1/surveys", { id: "support", name: "Support", metric: "csat", locale: "en" });
 });
 

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "./axe";
-import { launchChromium } from "./harness";
+import { startWithBrowser } from "./harness";
 import { buildSite } from "./site-build";
 import { serveStatic, type StaticServer } from "./static-server";
 
@@ -12,7 +12,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   dist = await buildSite();
-  [server, browser] = await Promise.all([serveStatic(dist), launchChromium()]);
+  [server, browser] = await startWithBrowser(serveStatic(dist));
 });
 
 afterAll(async () => {
