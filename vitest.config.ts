@@ -1,8 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects: the Worker suites run inside workerd against a real local D1 (every migration applied
-// by test/setup.ts); the browser suites run in Node and drive Debian's Chromium against `wrangler dev`.
+// Three projects: the Worker suites run inside workerd against a real local D1 (every migration applied
+// by test/setup.ts); the node suites check the code itself; the browser suites run in Node and drive a
+// Chromium (test/browser/find-browser.ts) against `wrangler dev` and `npm start`.
 export default defineConfig(async () => {
   // The same files, order and statement splitting as `wrangler d1 migrations apply`.
   const migrations = await readD1Migrations({ projectPath: ".", migrationsDir: "migrations" });
