@@ -50,8 +50,9 @@ export function openApiDocument(routes: readonly Route[], components: Record<str
     // Checks and transforms that JSON Schema cannot say (cross-field rules, trimming) stay in the code.
     errorMode: "ignore",
   };
+  // Every conversion also writes out all the definitions as $defs; the $refs point at the components instead, so drop them.
   const convert = (schema: Schema, typeMode: "input" | "output"): JsonSchema => {
-    const { $schema: _dialect, ...json } = toJsonSchema(schema, { ...config, typeMode });
+    const { $schema: _dialect, $defs: _definitions, ...json } = toJsonSchema(schema, { ...config, typeMode });
     return json;
   };
 
@@ -59,7 +60,7 @@ export function openApiDocument(routes: readonly Route[], components: Record<str
   for (const [name, schema] of Object.entries(definitions)) {
     // Without the schema itself among the definitions, a component is written out, not a $ref to itself.
     const { [name]: _self, ...others } = definitions;
-    const { $schema: _dialect, ...json } = toJsonSchema(schema, { ...config, definitions: others, typeMode: "output" });
+    const { $schema: _dialect, $defs: _definitions, ...json } = toJsonSchema(schema, { ...config, definitions: others, typeMode: "output" });
     schemas[name] = json;
   }
 
@@ -76,6 +77,12 @@ export function openApiDocument(routes: readonly Route[], components: Record<str
       ...Object.entries(entriesOf(route.query)).map(([name, schema]) => ({
         name,
         in: "query",
+        required: !isOptional(schema),
+        schema: convert(schema, "input"),
+      })),
+      ...Object.entries(route.requestHeaders ?? {}).map(([name, schema]) => ({
+        name,
+        in: "header",
         required: !isOptional(schema),
         schema: convert(schema, "input"),
       })),

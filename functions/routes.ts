@@ -1,13 +1,31 @@
 import * as v from "valibot";
-import { createAnnotation, deleteAnnotationRoute, listAnnotationsRoute } from "./api/annotations";
-import { eraseRespondent } from "./api/erasure";
+import {
+  Annotation,
+  AnnotationList,
+  AnnotationListQuery,
+  AnnotationParams,
+  NewAnnotation,
+  createAnnotation,
+  deleteAnnotationRoute,
+  listAnnotationsRoute,
+} from "./api/annotations";
+import { Erased, ErasureParams, ErasureQuery, eraseRespondent } from "./api/erasure";
 import { Health, health } from "./api/health";
-import { ingestResponseRoute } from "./api/ingest";
-import { createInvitations } from "./api/invitations";
+import { IngestHeaders, ingestResponseRoute } from "./api/ingest";
+import { Invitation, InvitationBatch, NewInvitations, createInvitations } from "./api/invitations";
 import { ApiKey, ApiKeyList, CreatedApiKey, KeyParams, NewApiKey, createKey, deleteKey, listKeys } from "./api/keys";
 import { getMetrics } from "./api/metrics";
-import { reportExport } from "./api/reports";
-import { listResponsesRoute, overrideResponse } from "./api/responses";
+import { ReportExport, ReportExportQuery, reportExport } from "./api/reports";
+import {
+  OverrideBody,
+  ResponseExport,
+  ResponseList,
+  ResponseListQuery,
+  ResponseParams,
+  ResponseView,
+  listResponsesRoute,
+  overrideResponse,
+} from "./api/responses";
 import {
   SurveyList,
   SurveyListQuery,
@@ -19,12 +37,42 @@ import {
   listSurveysRoute,
   patchSurvey,
 } from "./api/surveys";
-import { createWebhook, deleteWebhookRoute, listDeliveriesRoute, listWebhooksRoute } from "./api/webhooks";
+import {
+  CreatedWebhook,
+  Delivery,
+  DeliveryList,
+  DeliveryListQuery,
+  NewWebhook,
+  Webhook,
+  WebhookList,
+  WebhookParams,
+  createWebhook,
+  deleteWebhookRoute,
+  listDeliveriesRoute,
+  listWebhooksRoute,
+} from "./api/webhooks";
 import { ErrorBody } from "./http/errors";
+import { BODY_OVER_LIMIT } from "./http/rate-limit";
+import { IngestBody } from "./ingest/input";
+import { MetricsQueryParams } from "./metrics/query";
+import { IntervalView, Metrics } from "./metrics/report";
 import { route, type Route } from "./http/route";
-import { internalPage, signIn, signInForm, signOut } from "./internal/gate";
+import { SignInForm, internalPage, signIn, signInForm, signOut } from "./internal/gate";
 import { openApiDocument } from "./openapi";
-import { probe, showScale, signal, submit, tap } from "./respondent/routes";
+import { RespondentFormBody } from "./respondent/form";
+import {
+  LINK_FAILURES,
+  LINK_FAILURES_HEAD,
+  LinkParams,
+  RespondentPage,
+  SIGNAL_FAILURES,
+  ScoreLinkParams,
+  probe,
+  showScale,
+  signal,
+  submit,
+  tap,
+} from "./respondent/routes";
 import { NewSurveyBody, SurveyPatchBody } from "./surveys/survey-input";
 
 /**
@@ -157,9 +205,17 @@ export const ROUTES: readonly Route[] = [
     path: "/api/v1/surveys/:id/invitations",
     operationId: "createInvitations",
     summary: "Create invitations: one-tap links and email snippets per recipient",
+    description:
+      "Recipients named twice in one call, or invited to this survey within throttle_days, are skipped and listed in `skipped`. " +
+      "Properties must be built-in dimensions or the survey's segments.",
     tag: "Invitations",
     scope: "invitations:write",
-    responses: {},
+    params: SurveyParams,
+    body: NewInvitations,
+    responses: {
+      201: { description: "Created: the links and snippets, and who was skipped", json: InvitationBatch },
+      409: { description: "The survey is archived", json: ErrorBody },
+    },
     handler: createInvitations,
   }),
   route({
@@ -167,9 +223,21 @@ export const ROUTES: readonly Route[] = [
     path: "/api/v1/surveys/:id/responses",
     operationId: "listResponses",
     summary: "List responses, newest first; or export them all as CSV or NDJSON",
+    description:
+      "Without format: a JSON page, newest first. With format: every matching response, oldest first, streamed as a download " +
+      "(from and to bound the export; limit and cursor do not apply).",
     tag: "Responses",
     scope: "responses:read",
-    responses: {},
+    params: SurveyParams,
+    query: ResponseListQuery,
+    responses: {
+      200: {
+        description: "A page of responses, or with format the export",
+        json: ResponseList,
+        content: ResponseExport,
+        headers: { "Content-Disposition": 'Exports: attachment; filename="<survey>-responses.<format>".' },
+      },
+    },
     handler: listResponsesRoute,
   }),
   route({
@@ -177,9 +245,20 @@ export const ROUTES: readonly Route[] = [
     path: "/api/v1/surveys/:id/responses",
     operationId: "ingestResponse",
     summary: "Record a score collected elsewhere (widget, kiosk, call centre, import), once per Idempotency-Key",
+    description:
+      "Validated like a tap: the score on the survey's scale, a comment of at most 2,000 characters, properties among the survey's " +
+      "segments. Creates an invitation and a counted response. Without a valid Idempotency-Key: 400 (missing_idempotency_key, " +
+      "invalid_header). The body may be at most 64 KiB.",
     tag: "Responses",
     scope: "responses:write",
-    responses: {},
+    params: SurveyParams,
+    requestHeaders: IngestHeaders,
+    handlerBody: { "application/json": IngestBody },
+    responses: {
+      201: { description: "Recorded", json: ResponseView },
+      200: { description: "Already recorded under this Idempotency-Key: the original response", json: ResponseView, headers: { "Idempotent-Replayed": "true: nothing was written this time." } },
+      409: { description: "The Idempotency-Key was used with another body (idempotency_key_reused), or the survey is archived", json: ErrorBody },
+    },
     handler: ingestResponseRoute,
   }),
   route({
@@ -187,9 +266,15 @@ export const ROUTES: readonly Route[] = [
     path: "/api/v1/responses/:id",
     operationId: "overrideResponse",
     summary: "Override the counting rule for one response",
+    description: "Kept as an event, so the rollups follow. auto hands the response back to the counting rule.",
     tag: "Responses",
     scope: "responses:write",
-    responses: {},
+    params: ResponseParams,
+    body: OverrideBody,
+    responses: {
+      200: { description: "The response with its new status", json: ResponseView },
+      404: { description: "No response has this id", json: ErrorBody },
+    },
     handler: overrideResponse,
   }),
   route({
@@ -197,9 +282,15 @@ export const ROUTES: readonly Route[] = [
     path: "/api/v1/surveys/:id/metrics",
     operationId: "getMetrics",
     summary: "Headline, distribution, series, groups, comparison, target and response rate, from rollups",
+    description:
+      "Answers from the rollups only (refreshed every 5 minutes); suspected and excluded responses never count. Days are local days " +
+      "of the survey's time zone. Percentages and NPS are in points, unrounded; every value carries n and a 95% interval, and " +
+      "low_confidence below 30 answers.",
     tag: "Metrics",
     scope: "metrics:read",
-    responses: {},
+    params: SurveyParams,
+    query: MetricsQueryParams,
+    responses: { 200: { description: "Metrics for the range", json: Metrics } },
     handler: getMetrics,
   }),
 
@@ -208,9 +299,16 @@ export const ROUTES: readonly Route[] = [
     path: "/api/v1/surveys/:id/annotations",
     operationId: "createAnnotation",
     summary: "Add a note to the survey's timeline (shown on every trend)",
+    description: "The id is derived from survey, moment and label: posting the same note again answers 200 with it and adds nothing.",
     tag: "Annotations",
     scope: "surveys:write",
-    responses: {},
+    params: SurveyParams,
+    body: NewAnnotation,
+    responses: {
+      201: { description: "Created", json: Annotation, headers: { Location: "The annotation's URL." } },
+      200: { description: "The same note existed; nothing was added", json: Annotation, headers: { Location: "The annotation's URL." } },
+      404: { description: "No survey has this id", json: ErrorBody },
+    },
     handler: createAnnotation,
   }),
   route({
@@ -220,7 +318,12 @@ export const ROUTES: readonly Route[] = [
     summary: "The survey's annotations in time order (at most 1,000)",
     tag: "Annotations",
     scope: "surveys:read",
-    responses: {},
+    params: SurveyParams,
+    query: AnnotationListQuery,
+    responses: {
+      200: { description: "The annotations from `from` to `to`, in time order", json: AnnotationList },
+      404: { description: "No survey has this id", json: ErrorBody },
+    },
     handler: listAnnotationsRoute,
   }),
   route({
@@ -230,7 +333,8 @@ export const ROUTES: readonly Route[] = [
     summary: "Remove an annotation",
     tag: "Annotations",
     scope: "surveys:write",
-    responses: {},
+    params: AnnotationParams,
+    responses: { 204: noBody("Removed"), 404: { description: "No survey has this id, or it has no annotation with this id", json: ErrorBody } },
     handler: deleteAnnotationRoute,
   }),
 
@@ -239,9 +343,20 @@ export const ROUTES: readonly Route[] = [
     path: "/api/v1/webhooks",
     operationId: "createWebhook",
     summary: "Subscribe an endpoint to events; the signing secret is returned once",
+    description:
+      "Deliveries are signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 " +
+      "of \"{id}.{timestamp}.{body}\"> with the whsec_ secret). The first attempt is made right after the response is stored, " +
+      "except for a lone tap: the cron sends its events once a scanner's sweep would have shown, and cancels them if one did. " +
+      "Failures are retried after 30 s, 2 min, 10 min, 1 h and 6 h, then the delivery is marked failed. Only counted " +
+      "responses are announced; low_score means an NPS detractor (0–6) or a score below the survey's satisfied_min. " +
+      "`survey` must name an existing survey (400 otherwise).",
     tag: "Webhooks",
     scope: "admin",
-    responses: {},
+    body: NewWebhook,
+    responses: {
+      201: { description: "Created; `secret` is shown only now", json: CreatedWebhook, headers: { Location: "The webhook's URL." } },
+      409: { description: "The limit of 50 webhooks is reached (`limit_reached`)", json: ErrorBody },
+    },
     handler: createWebhook,
   }),
   route({
@@ -251,7 +366,7 @@ export const ROUTES: readonly Route[] = [
     summary: "List webhooks (never their secrets)",
     tag: "Webhooks",
     scope: "admin",
-    responses: {},
+    responses: { 200: { description: "Every webhook, oldest first", json: WebhookList } },
     handler: listWebhooksRoute,
   }),
   route({
@@ -261,7 +376,8 @@ export const ROUTES: readonly Route[] = [
     summary: "Delete a webhook with its delivery log; nothing more is sent to it",
     tag: "Webhooks",
     scope: "admin",
-    responses: {},
+    params: WebhookParams,
+    responses: { 204: noBody("Deleted"), 404: { description: "No webhook has this id", json: ErrorBody } },
     handler: deleteWebhookRoute,
   }),
   route({
@@ -271,7 +387,12 @@ export const ROUTES: readonly Route[] = [
     summary: "The delivery log of one webhook, newest first (kept 30 days)",
     tag: "Webhooks",
     scope: "admin",
-    responses: {},
+    params: WebhookParams,
+    query: DeliveryListQuery,
+    responses: {
+      200: { description: "One page of deliveries", json: DeliveryList },
+      404: { description: "No webhook has this id", json: ErrorBody },
+    },
     handler: listDeliveriesRoute,
   }),
 
@@ -280,9 +401,18 @@ export const ROUTES: readonly Route[] = [
     path: "/api/v1/respondents/:recipient",
     operationId: "eraseRespondent",
     summary: "Erase one person: invitations, responses, comments, raw events and webhook bodies",
+    description:
+      "Everything in one transaction, with an audit entry that names no one; the next rollup tick corrects every metric. " +
+      "Idempotent: an unknown recipient answers zeros.",
     tag: "Erasure",
     scope: "admin",
-    responses: {},
+    params: ErasureParams,
+    query: ErasureQuery,
+    responses: {
+      200: { description: "Rows removed", json: Erased },
+      400: { description: "The recipient (`invalid_path`) or the survey parameter (`invalid_query`) is not valid; `field` names it", json: ErrorBody },
+      404: { description: "No survey has the id given as `survey`", json: ErrorBody },
+    },
     handler: eraseRespondent,
   }),
 
@@ -293,7 +423,8 @@ export const ROUTES: readonly Route[] = [
     summary: "Everything the report site is built from: surveys, daily rollups per segment, annotations, latest comments",
     tag: "Reports",
     scope: "reports:read",
-    responses: {},
+    query: ReportExportQuery,
+    responses: { 200: { description: "The export", json: ReportExport } },
     handler: reportExport,
   }),
 
@@ -303,7 +434,8 @@ export const ROUTES: readonly Route[] = [
     operationId: "respondentScale",
     summary: "Respondent page with the whole scale (HTML)",
     tag: "Respondent",
-    responses: {},
+    params: LinkParams,
+    responses: { 200: { description: "The scale, nothing chosen yet; a view is recorded", content: RespondentPage }, ...LINK_FAILURES },
     handler: showScale,
   }),
   route({
@@ -312,7 +444,8 @@ export const ROUTES: readonly Route[] = [
     operationId: "respondentProbe",
     summary: "Link check; recorded, never counted",
     tag: "Respondent",
-    responses: {},
+    params: LinkParams,
+    responses: { 200: noBody("The link works; the probe is recorded"), ...LINK_FAILURES_HEAD },
     handler: probe,
   }),
   route({
@@ -321,7 +454,14 @@ export const ROUTES: readonly Route[] = [
     operationId: "respondentSubmit",
     summary: "The page's forms: choose another score, or leave a comment",
     tag: "Respondent",
-    responses: {},
+    params: LinkParams,
+    handlerBody: { "application/x-www-form-urlencoded": RespondentFormBody },
+    responses: {
+      200: { description: "The page with the choice marked and what was saved", content: RespondentPage },
+      400: { description: "Not one of the page's forms, a score off the scale, or a comment too long: the page again", content: RespondentPage },
+      413: { ...BODY_OVER_LIMIT, description: "The form is over 16 KiB: the page again; a declared body over 1 MiB is refused before the route runs, as JSON", content: RespondentPage },
+      ...LINK_FAILURES,
+    },
     handler: submit,
   }),
   route({
@@ -330,7 +470,12 @@ export const ROUTES: readonly Route[] = [
     operationId: "respondentTap",
     summary: "The one-tap link from the email (HTML)",
     tag: "Respondent",
-    responses: {},
+    params: ScoreLinkParams,
+    responses: {
+      200: { description: "Thank-you page with the choice marked; the tap is recorded", content: RespondentPage },
+      400: { description: "The score is not on the scale: the scale, nothing recorded", content: RespondentPage },
+      ...LINK_FAILURES,
+    },
     handler: tap,
   }),
   route({
@@ -339,7 +484,8 @@ export const ROUTES: readonly Route[] = [
     operationId: "respondentProbeScore",
     summary: "Link check; recorded, never counted",
     tag: "Respondent",
-    responses: {},
+    params: ScoreLinkParams,
+    responses: { 200: noBody("The link works (whatever the score); the probe is recorded"), ...LINK_FAILURES_HEAD },
     handler: probe,
   }),
   route({
@@ -347,8 +493,10 @@ export const ROUTES: readonly Route[] = [
     path: "/r/:token/signal",
     operationId: "respondentSignal",
     summary: "Beacon sent by the page on a person's first input",
+    description: "The body, if any, is ignored.",
     tag: "Respondent",
-    responses: {},
+    params: LinkParams,
+    responses: { 204: noBody("Recorded"), ...SIGNAL_FAILURES, 413: BODY_OVER_LIMIT },
     handler: signal,
   }),
 
@@ -357,6 +505,7 @@ export const ROUTES: readonly Route[] = [
     path: "/internal/sign-in",
     operationId: "internalSignInForm",
     summary: "Sign-in page for internal reports (when Cloudflare Access is not configured)",
+    description: "`?next=` is an /internal/ path to return to after signing in; anything else returns to /internal/.",
     tag: "Internal reports",
     responses: { 200: { description: "The sign-in form", content: HTML } },
     handler: signInForm,
@@ -367,7 +516,12 @@ export const ROUTES: readonly Route[] = [
     operationId: "internalSignIn",
     summary: "Trade the admin token or a reports:read key for a signed, HttpOnly, SameSite=Strict session cookie",
     tag: "Internal reports",
-    responses: {},
+    handlerBody: { "application/x-www-form-urlencoded": SignInForm },
+    responses: {
+      303: { description: "Signed in for 12 hours; on to `next`", headers: { Location: "`next`, or /internal/.", "Set-Cookie": "The session cookie." } },
+      401: { description: "The token is not valid or lacks reports:read (a form over 4 KiB has none): the form again", content: HTML },
+      413: BODY_OVER_LIMIT,
+    },
     handler: signIn,
   }),
   route({
@@ -376,7 +530,10 @@ export const ROUTES: readonly Route[] = [
     operationId: "internalSignOut",
     summary: "End the session",
     tag: "Internal reports",
-    responses: { 303: { description: "Signed out; on to the sign-in page", headers: { Location: "The sign-in page.", "Set-Cookie": "Clears the session." } } },
+    responses: {
+      303: { description: "Signed out; on to the sign-in page", headers: { Location: "The sign-in page.", "Set-Cookie": "Clears the session." } },
+      413: BODY_OVER_LIMIT,
+    },
     handler: signOut,
   }),
   route({
@@ -384,14 +541,22 @@ export const ROUTES: readonly Route[] = [
     path: "/internal/*",
     operationId: "internalPage",
     summary: "A built internal report page, after the Access JWT or the session cookie is verified",
+    description: "Signed in, the site's static assets answer as they would (conditional requests, canonical-path redirects, the 404 page).",
     tag: "Internal reports",
-    responses: {},
+    responses: {
+      200: { description: "The page", content: HTML },
+      302: { description: "Not signed in (without Cloudflare Access): on to the sign-in page", headers: { Location: "/internal/sign-in?next=<this path>." } },
+      304: { description: "Signed in, and the page is unchanged since the copy the browser has", headers: { ETag: "The page's version." } },
+      307: { description: "Signed in; the page's canonical path (e.g. /internal/index.html to /internal/)", headers: { Location: "The canonical path." } },
+      403: { description: "Cloudflare Access is configured and the request carries no valid Access JWT", content: { "text/plain": v.string() } },
+      404: { description: "Signed in, and no page has this path: the site's 404 page", content: HTML },
+    },
     handler: internalPage,
   }),
 ];
 
 /** Named schemas: components of the document, referenced wherever they appear. */
-const COMPONENTS = { ApiKey, Survey: SurveyView };
+const COMPONENTS = { ApiKey, Survey: SurveyView, Response: ResponseView, Invitation, Metrics, Interval: IntervalView, ReportExport, Annotation, Webhook, WebhookDelivery: Delivery };
 
 let cached: ReturnType<typeof openApiDocument> | null = null;
 

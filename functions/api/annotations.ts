@@ -1,21 +1,26 @@
 import * as v from "valibot";
 import { badRequest, notFound } from "../http/errors";
-import { readJsonObject } from "../http/json";
-import { queryParam } from "../http/query";
-import { parseOrThrow } from "../http/validate";
+import { queryText } from "../http/query";
+import type { ValidatedRequest } from "../http/route";
+import { IsoDay, IsoTime, isoTime, parseIsoDateTime } from "../http/time";
 import { addDays, dayStart, isDayKey, localDay } from "../rollups/days";
 import { sha256Hex } from "../security/secrets";
-import { deleteAnnotation, insertAnnotation, listAnnotations, type Annotation } from "../storage/annotations";
+import { deleteAnnotation, insertAnnotation, listAnnotations, type Annotation as StoredAnnotation } from "../storage/annotations";
 import type { StoredSurvey } from "../storage/surveys";
-import type { AuthedRequest } from "./auth";
-import { isoTime, parseIsoDateTime } from "../http/time";
-import { requireSurvey } from "./surveys";
+import { SurveyParams, requireSurvey } from "./surveys";
+
+type SurveyParams = v.InferOutput<typeof SurveyParams>;
 
 /** Trends draw every annotation of their range; a survey's timeline is not a log. */
 const MAX_LISTED = 1_000;
 
-const newAnnotationSchema = v.strictObject({
-  at: v.string("must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone"),
+const MOMENT_FORMAT = "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone";
+
+export const NewAnnotation = v.strictObject({
+  at: v.pipe(
+    v.string(MOMENT_FORMAT),
+    v.description("A day (YYYY-MM-DD: the start of that day in the survey's time zone) or an ISO 8601 date-time with a zone."),
+  ),
   label: v.pipe(
     v.string("must be text"),
     v.trim(),
@@ -25,7 +30,28 @@ const newAnnotationSchema = v.strictObject({
   ),
 });
 
-const MOMENT_FORMAT = "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone";
+/** An annotation as the API answers with it. */
+export const Annotation = v.object({
+  id: v.string(),
+  survey: v.string(),
+  at: IsoTime,
+  day: v.pipe(IsoDay, v.description("The local day of `at` in the survey's time zone.")),
+  label: v.string(),
+});
+type Annotation = v.InferOutput<typeof Annotation>;
+
+export const AnnotationList = v.object({ annotations: v.array(Annotation) });
+
+/** The survey's id and the annotation's. */
+export const AnnotationParams = v.object({
+  ...SurveyParams.entries,
+  annotation: v.pipe(v.string(), v.regex(/^ann_[0-9a-f]{20}$/)),
+});
+
+export const AnnotationListQuery = v.object({
+  from: queryText("First day (YYYY-MM-DD, in the survey's time zone, included) or an ISO 8601 date-time with a zone.", 64),
+  to: queryText("Last day (YYYY-MM-DD, included) or an ISO 8601 date-time with a zone (excluded).", 64),
+});
 
 /**
  * A moment on the survey's timeline: a day (YYYY-MM-DD) is the start of that local day in the
@@ -37,7 +63,7 @@ function momentOf(raw: string, survey: StoredSurvey, day: "start" | "end"): numb
   return parseIsoDateTime(raw);
 }
 
-const present = (annotation: Annotation, survey: StoredSurvey) => ({
+const present = (annotation: StoredAnnotation, survey: StoredSurvey): Annotation => ({
   id: annotation.id,
   survey: annotation.survey_id,
   at: isoTime(annotation.at),
@@ -49,9 +75,12 @@ const present = (annotation: Annotation, survey: StoredSurvey) => ({
  * POST /api/v1/surveys/{id}/annotations — the id is derived from survey, moment and label, so a
  * retried POST finds the note it made (200) instead of adding a second one (201).
  */
-export async function createAnnotation(request: AuthedRequest, env: Env): Promise<Response> {
-  const survey = await requireSurvey(env, request.params.id);
-  const input = parseOrThrow(newAnnotationSchema, await readJsonObject(request));
+export async function createAnnotation(
+  request: ValidatedRequest<SurveyParams, Record<string, unknown>, v.InferOutput<typeof NewAnnotation>>,
+  env: Env,
+): Promise<Response> {
+  const survey = await requireSurvey(env, request.input.params.id);
+  const input = request.input.body;
   const at = momentOf(input.at, survey, "start");
   if (at === null) throw badRequest("invalid_field", `at: ${MOMENT_FORMAT}.`, "at");
   const id = `ann_${(await sha256Hex(`${survey.id}\n${at}\n${input.label}`)).slice(0, 20)}`;
@@ -64,10 +93,13 @@ export async function createAnnotation(request: AuthedRequest, env: Env): Promis
 }
 
 /** GET /api/v1/surveys/{id}/annotations[?from=&to=] — in time order; days include the whole of `to`. */
-export async function listAnnotationsRoute(request: AuthedRequest, env: Env) {
-  const survey = await requireSurvey(env, request.params.id);
+export async function listAnnotationsRoute(
+  request: ValidatedRequest<SurveyParams, v.InferOutput<typeof AnnotationListQuery>>,
+  env: Env,
+): Promise<v.InferOutput<typeof AnnotationList>> {
+  const survey = await requireSurvey(env, request.input.params.id);
   const bound = (name: "from" | "to"): number | null => {
-    const raw = queryParam(request, name);
+    const raw = request.input.query[name];
     if (raw === undefined) return null;
     const moment = momentOf(raw, survey, name === "to" ? "end" : "start");
     if (moment === null) throw badRequest("invalid_query", `${name}: ${MOMENT_FORMAT}.`, name);
@@ -77,8 +109,8 @@ export async function listAnnotationsRoute(request: AuthedRequest, env: Env) {
   return { annotations: annotations.map((a) => present(a, survey)) };
 }
 
-export async function deleteAnnotationRoute(request: AuthedRequest, env: Env): Promise<Response> {
-  const survey = await requireSurvey(env, request.params.id);
-  if (!(await deleteAnnotation(env.DB, survey.id, request.params.annotation ?? ""))) throw notFound("The annotation");
+export async function deleteAnnotationRoute(request: ValidatedRequest<v.InferOutput<typeof AnnotationParams>>, env: Env): Promise<Response> {
+  const survey = await requireSurvey(env, request.input.params.id);
+  if (!(await deleteAnnotation(env.DB, survey.id, request.input.params.annotation))) throw notFound("The annotation");
   return new Response(null, { status: 204 });
 }

@@ -2,10 +2,7 @@ import type { IRequest } from "itty-router";
 import { ApiError } from "../http/errors";
 import { limitApiAddress, limitApiKey } from "../http/rate-limit";
 import { bearerToken, principalFor, type Principal } from "../auth/principal";
-import type { ValidatedRequest } from "../http/route";
 import { grants, type Scope } from "../security/scopes";
-
-export type AuthedRequest = ValidatedRequest & { principal: Principal };
 
 const unauthorized = (message: string) =>
   new ApiError(401, "unauthorized", message, undefined, { "WWW-Authenticate": 'Bearer realm="tapscore"' });

@@ -1,18 +1,45 @@
+import * as v from "valibot";
+import type { Principal } from "../auth/principal";
 import { badRequest, notFound } from "../http/errors";
-import { queryParam } from "../http/query";
+import type { ValidatedRequest } from "../http/route";
 import { base64url, randomBytes } from "../security/secrets";
 import { eraseRecipient } from "../storage/erasure";
 import { getSurvey } from "../storage/surveys";
 import { SURVEY_ID_PATTERN } from "../surveys/survey-input";
-import type { AuthedRequest } from "./auth";
 
 /** The same limit invitations put on a recipient id. */
 const MAX_RECIPIENT_CHARS = 200;
 
-function recipientOf(request: AuthedRequest): string {
+/**
+ * The recipient arrives percent-encoded and is checked here, not by the router: a recipient that is
+ * not valid is a 400 naming it, where a path parameter the router refuses would be a 404.
+ */
+export const ErasureParams = v.object({
+  recipient: v.pipe(
+    v.string(),
+    v.description(`The recipient id used in invitations, percent-encoded: 1 to ${MAX_RECIPIENT_CHARS} characters once decoded and trimmed.`),
+  ),
+});
+
+export const ErasureQuery = v.object({
+  survey: v.optional(v.pipe(v.string(), v.description("Erase only within this survey."), v.regex(SURVEY_ID_PATTERN, "must be a survey id."))),
+});
+
+export const Erased = v.object({
+  erased: v.pipe(
+    v.object({
+      invitations: v.pipe(v.number(), v.integer()),
+      responses: v.pipe(v.number(), v.integer()),
+      events: v.pipe(v.number(), v.integer()),
+    }),
+    v.description("Rows removed; zeros for someone unknown or already erased."),
+  ),
+});
+
+function recipientOf(raw: string): string {
   let recipient: string;
   try {
-    recipient = decodeURIComponent(request.params.recipient ?? "").trim();
+    recipient = decodeURIComponent(raw).trim();
   } catch {
     throw badRequest("invalid_path", "recipient: not valid percent-encoding.", "recipient");
   }
@@ -27,13 +54,13 @@ function recipientOf(request: AuthedRequest): string {
  * (with comments), raw events and queued webhook bodies; the next rollup tick corrects the numbers.
  * Idempotent: erasing someone unknown, or twice, answers zeros.
  */
-export async function eraseRespondent(request: AuthedRequest, env: Env) {
-  const recipient = recipientOf(request);
-  const survey = queryParam(request, "survey") ?? null;
-  if (survey !== null) {
-    if (!SURVEY_ID_PATTERN.test(survey)) throw badRequest("invalid_query", "survey: must be a survey id.", "survey");
-    if (!(await getSurvey(env.DB, survey))) throw notFound("The survey");
-  }
+export async function eraseRespondent(
+  request: ValidatedRequest<v.InferOutput<typeof ErasureParams>, v.InferOutput<typeof ErasureQuery>> & { principal: Principal },
+  env: Env,
+): Promise<v.InferOutput<typeof Erased>> {
+  const recipient = recipientOf(request.input.params.recipient);
+  const survey = request.input.query.survey ?? null;
+  if (survey !== null && !(await getSurvey(env.DB, survey))) throw notFound("The survey");
   const counts = await eraseRecipient(env.DB, {
     id: `era_${base64url(randomBytes(12))}`,
     recipient,

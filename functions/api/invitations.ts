@@ -1,7 +1,6 @@
 import * as v from "valibot";
 import { ApiError } from "../http/errors";
-import { readJsonObject } from "../http/json";
-import { parseOrThrow } from "../http/validate";
+import type { ValidatedRequest } from "../http/route";
 import { LOCALES, type Locale } from "../i18n/locales";
 import { emailSnippet } from "../links/email-snippet";
 import { newInvitationId } from "../links/invitation-id";
@@ -9,32 +8,63 @@ import { linkSecrets } from "../links/link-secrets";
 import { signToken } from "../links/token";
 import { checkProperties, propertiesSchema } from "../surveys/properties";
 import { insertInvitations, recentlyInvited, type NewInvitation } from "../storage/invitations";
-import type { AuthedRequest } from "./auth";
-import { isoTime } from "../http/time";
-import { requireSurvey } from "./surveys";
+import { IsoTime, isoTime } from "../http/time";
+import { SurveyParams, requireSurvey } from "./surveys";
 
 export const MAX_RECIPIENTS = 1000;
 const DAY_MS = 86_400_000;
 
-const recipientSchema = v.strictObject({
-  recipient: v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(200, "must be at most 200 characters")),
+const Recipient = v.strictObject({
+  recipient: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, "must not be empty"),
+    v.maxLength(200, "must be at most 200 characters"),
+    v.description("Who is invited, in your own terms (a customer id, an email address)."),
+  ),
   email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email("must be an email address"))),
-  locale: v.optional(v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`)),
-  properties: v.optional(propertiesSchema),
+  locale: v.optional(v.pipe(v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`), v.description("The page's language; the survey's when absent."))),
+  properties: v.optional(
+    v.pipe(propertiesSchema, v.description("Segment values: touchpoint, channel, country (ISO 3166), variant and the survey's segments.")),
+  ),
 });
 
-const batchSchema = v.strictObject({
+export const NewInvitations = v.strictObject({
   recipients: v.pipe(
-    v.array(recipientSchema),
+    v.array(Recipient),
     v.minLength(1, "must list at least one recipient"),
     v.maxLength(MAX_RECIPIENTS, `may list at most ${MAX_RECIPIENTS} recipients per call`),
   ),
-  expires_in_days: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(365))),
-  throttle_days: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(3650))),
-  snippets: v.optional(v.boolean("must be true or false")),
+  expires_in_days: v.optional(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(365), v.description("Days the links work.")), 30),
+  throttle_days: v.optional(
+    v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(3650), v.description("Skip anyone this survey invited within so many days.")),
+  ),
+  snippets: v.optional(v.pipe(v.boolean("must be true or false"), v.description("Include html and text per invitation.")), true),
 });
 
-type RecipientInput = v.InferOutput<typeof recipientSchema>;
+/** One invitation as the API answers with it: the links to hand out, and the snippet to paste. */
+export const Invitation = v.object({
+  id: v.string(),
+  recipient: v.string(),
+  locale: v.picklist(LOCALES),
+  expires_at: IsoTime,
+  url: v.pipe(v.string(), v.description("The page with the whole scale, for a plain link.")),
+  links: v.pipe(v.record(v.pipe(v.string(), v.regex(/^\d+$/)), v.string()), v.description("One one-tap link per score of the scale.")),
+  html: v.optional(v.pipe(v.string(), v.description("Paste-ready email block: table layout, inline styles, no script (unless snippets is false)."))),
+  text: v.optional(v.pipe(v.string(), v.description("The plain-text equivalent (unless snippets is false)."))),
+});
+type Invitation = v.InferOutput<typeof Invitation>;
+
+export const InvitationBatch = v.object({
+  invitations: v.array(Invitation),
+  skipped: v.pipe(
+    v.array(v.object({ recipient: v.string(), reason: v.picklist(["recently_invited", "duplicate_in_request"]) })),
+    v.description("Recipients left out, each with why; nothing was created for them."),
+  ),
+});
+type InvitationBatch = v.InferOutput<typeof InvitationBatch>;
+
+type RecipientInput = v.InferOutput<typeof Recipient>;
 
 /** The origin links point at: PUBLIC_URL when configured, else the origin this request came to. */
 function linkOrigin(request: Request, env: Env): string {
@@ -42,9 +72,12 @@ function linkOrigin(request: Request, env: Env): string {
 }
 
 /** POST /api/v1/surveys/{id}/invitations — links and snippets for a batch of recipients. */
-export async function createInvitations(request: AuthedRequest, env: Env): Promise<Response> {
-  const body = parseOrThrow(batchSchema, await readJsonObject(request));
-  const survey = await requireSurvey(env, request.params.id);
+export async function createInvitations(
+  request: ValidatedRequest<v.InferOutput<typeof SurveyParams>, Record<string, unknown>, v.InferOutput<typeof NewInvitations>>,
+  env: Env,
+): Promise<Response> {
+  const body = request.input.body;
+  const survey = await requireSurvey(env, request.input.params.id);
   if (survey.archived) throw new ApiError(409, "survey_archived", "This survey is archived and takes no new invitations.");
   body.recipients.forEach((r, index) => checkProperties(survey, r.properties, `recipients.${index}.properties`));
 
@@ -52,7 +85,7 @@ export async function createInvitations(request: AuthedRequest, env: Env): Promi
   const throttled = body.throttle_days
     ? await recentlyInvited(env.DB, survey.id, body.recipients.map((r) => r.recipient), now - body.throttle_days * DAY_MS)
     : new Set<string>();
-  const skipped: { recipient: string; reason: string }[] = [];
+  const skipped: InvitationBatch["skipped"] = [];
   const seen = new Set<string>();
   const accepted: RecipientInput[] = [];
   for (const r of body.recipients) {
@@ -62,7 +95,7 @@ export async function createInvitations(request: AuthedRequest, env: Env): Promi
     seen.add(r.recipient);
   }
 
-  const expiresAt = now + (body.expires_in_days ?? 30) * DAY_MS;
+  const expiresAt = now + body.expires_in_days * DAY_MS;
   const invitations: NewInvitation[] = accepted.map((r) => ({
     id: newInvitationId(),
     recipient: r.recipient,
@@ -75,10 +108,10 @@ export async function createInvitations(request: AuthedRequest, env: Env): Promi
 
   const origin = linkOrigin(request, env);
   const secrets = linkSecrets(env);
-  const withSnippets = body.snippets ?? true;
+  const withSnippets = body.snippets;
   const scores = Array.from({ length: survey.scale.max - survey.scale.min + 1 }, (_, i) => survey.scale.min + i);
   const answered = await Promise.all(
-    invitations.map(async (invitation) => {
+    invitations.map(async (invitation): Promise<Invitation> => {
       const token = await signToken(secrets, { invitationId: invitation.id, expiresAt });
       const links = Object.fromEntries(scores.map((s) => [s, `${origin}/r/${token}/${s}`]));
       const locale: Locale = invitation.locale ?? survey.locale;
@@ -93,5 +126,6 @@ export async function createInvitations(request: AuthedRequest, env: Env): Promi
       };
     }),
   );
-  return Response.json({ invitations: answered, skipped }, { status: 201 });
+  const answer: InvitationBatch = { invitations: answered, skipped };
+  return Response.json(answer, { status: 201 });
 }

@@ -1,27 +1,17 @@
-import { queryParam } from "../http/query";
-import { previousRange, TARGET_BASELINE_DAYS, buildMetrics, type MetricsRows } from "../metrics/report";
-import { parseMetricsQuery } from "../metrics/query";
+import * as v from "valibot";
+import type { ValidatedRequest } from "../http/route";
+import { previousRange, TARGET_BASELINE_DAYS, buildMetrics, type MetricsBody, type MetricsRows } from "../metrics/report";
+import { parseMetricsQuery, type MetricsQueryParams } from "../metrics/query";
 import { ALL } from "../rollups/buckets";
 import { addDays, localDay } from "../rollups/days";
 import { readRollupRows } from "../storage/rollups";
-import type { AuthedRequest } from "./auth";
-import { requireSurvey } from "./surveys";
+import { SurveyParams, requireSurvey } from "./surveys";
 
 /** GET /api/v1/surveys/{id}/metrics — answers from rollups only, never from raw responses. */
-export async function getMetrics(request: AuthedRequest, env: Env) {
-  const survey = await requireSurvey(env, request.params.id);
+export async function getMetrics(request: ValidatedRequest<v.InferOutput<typeof SurveyParams>, MetricsQueryParams>, env: Env): Promise<MetricsBody> {
+  const survey = await requireSurvey(env, request.input.params.id);
   const today = localDay(Date.now(), survey.timezone);
-  const query = parseMetricsQuery(
-    {
-      from: queryParam(request, "from"),
-      to: queryParam(request, "to"),
-      granularity: queryParam(request, "granularity"),
-      group_by: queryParam(request, "group_by"),
-      compare: queryParam(request, "compare"),
-    },
-    survey,
-    today,
-  );
+  const query = parseMetricsQuery(request.input.query, survey, today);
   const readFrom = query.compare === "previous" ? previousRange(query.from, query.to).from : query.from;
   const baselineFrom = localDay(survey.created_at, survey.timezone);
   const [all, groups, variants, baseline] = await Promise.all([

@@ -1,13 +1,68 @@
-import { badRequest } from "../http/errors";
-import { queryParam } from "../http/query";
+import * as v from "valibot";
+import type { ValidatedRequest } from "../http/route";
+import { IsoDay, IsoTime } from "../http/time";
 import { buildReportExport } from "../reports/export";
-import type { AuthedRequest } from "./auth";
+import { SurveyView } from "./surveys";
+
+const AUDIENCES = ["internal", "public"] as const;
+const Count = v.pipe(v.number(), v.integer());
+
+export const ReportExportQuery = v.object({
+  audience: v.optional(
+    v.pipe(
+      v.picklist(AUDIENCES, 'must be "public" or "internal".'),
+      v.description("internal: every active survey, every segment, the latest comments; public: public surveys, the overall rows only, no comments."),
+    ),
+    "internal",
+  ),
+});
+
+/** What the report site is built from (functions/reports/report-data.ts). */
+export const ReportExport = v.object({
+  generated_at: IsoTime,
+  audience: v.picklist(AUDIENCES),
+  through: v.pipe(IsoDay, v.description("The last day the rollups cover, per the server clock (UTC).")),
+  surveys: v.array(
+    v.object({
+      survey: v.pipe(v.omit(SurveyView, ["updated_at", "archived_at"]), v.description("An active survey's settings.")),
+      rollups: v.pipe(
+        v.array(
+          v.object({
+            day: v.pipe(IsoDay, v.description("A local day of the survey's time zone.")),
+            dimension: v.pipe(v.string(), v.description('"all", touchpoint, locale, country, channel, variant or a segment key of the survey.')),
+            value: v.string(),
+            counts: v.pipe(v.array(Count), v.description("counts[i]: counted responses scoring scale.min + i.")),
+            invitations: Count,
+            comments: Count,
+            excluded: Count,
+          }),
+        ),
+        v.description("Additive daily rows, one per day and dimension value; public exports carry the all rows only."),
+      ),
+      annotations: v.array(v.object({ at: IsoTime, label: v.string() })),
+      comments: v.pipe(
+        v.array(
+          v.object({
+            id: v.string(),
+            score: Count,
+            comment: v.string(),
+            created_at: IsoTime,
+            properties: v.pipe(v.record(v.string(), v.string()), v.description("Empty in public exports.")),
+          }),
+        ),
+        v.description("Internal exports only: the latest counted comments, worst scores first."),
+      ),
+    }),
+  ),
+});
 
 /** GET /api/v1/reports/export — what a production site build reads (REPORT_SOURCE + REPORT_TOKEN). */
-export async function reportExport(request: AuthedRequest, env: Env): Promise<Response> {
-  const audience = queryParam(request, "audience") ?? "internal";
-  if (audience !== "public" && audience !== "internal") {
-    throw badRequest("invalid_query", 'audience: must be "public" or "internal".', "audience");
-  }
-  return Response.json(await buildReportExport(env.DB, audience, Date.now()), { headers: { "Cache-Control": "private, no-store" } });
+export async function reportExport(request: ValidatedRequest<Record<string, string>, v.InferOutput<typeof ReportExportQuery>>, env: Env): Promise<Response> {
+  const data = await buildReportExport(env.DB, request.input.query.audience, Date.now());
+  const body: v.InferOutput<typeof ReportExport> = {
+    ...data,
+    // Stored surveys always have retain_days (null keeps everything); say so, as the surveys API does.
+    surveys: data.surveys.map((report) => ({ ...report, survey: { ...report.survey, retain_days: report.survey.retain_days ?? null } })),
+  };
+  return Response.json(body, { headers: { "Cache-Control": "private, no-store" } });
 }

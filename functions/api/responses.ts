@@ -1,49 +1,106 @@
 import * as v from "valibot";
 import { decodeTimeCursor, encodeTimeCursor } from "../http/cursor";
 import { badRequest, notFound } from "../http/errors";
-import { readJsonObject } from "../http/json";
-import { queryInt, queryParam } from "../http/query";
-import { parseOrThrow } from "../http/validate";
+import { queryChoice, queryInteger, queryText } from "../http/query";
+import type { ValidatedRequest } from "../http/route";
 import { writeDecision } from "../counting/record";
+import { LOCALES } from "../i18n/locales";
 import { appendEvent, eventHistory } from "../storage/events";
-import { STATUSES, getResponse, listResponses, type ResponseRecord, type Status } from "../storage/responses";
-import type { AuthedRequest } from "./auth";
-import { isoTime, parseIsoDateTime } from "../http/time";
-import { requireSurvey } from "./surveys";
+import { REASONS, STATUSES, getResponse, listResponses, type ResponseRecord } from "../storage/responses";
+import { IsoTime, isoTime, parseIsoDateTime } from "../http/time";
+import { SurveyParams, requireSurvey } from "./surveys";
 import { webhookOutbox } from "../webhooks/deliver";
 import { EXPORT_FORMATS, exportStream, type ExportFormat } from "../exports/responses";
 import { addDays, dayStart, isDayKey } from "../rollups/days";
 import type { StoredSurvey } from "../storage/surveys";
 
-export const presentResponse = ({ survey: _survey, created_at, updated_at, ...response }: ResponseRecord) => ({
+type SurveyParams = v.InferOutput<typeof SurveyParams>;
+
+/** A response as the API answers with it (and as each line of an NDJSON export and each webhook carries it). */
+export const ResponseView = v.object({
+  id: v.string(),
+  invitation: v.string(),
+  recipient: v.string(),
+  score: v.pipe(v.number(), v.integer()),
+  comment: v.nullable(v.string()),
+  status: v.pipe(v.picklist(STATUSES), v.description("Only counted responses enter metrics.")),
+  reason: v.pipe(v.picklist(REASONS), v.description("Why the counting rule (or an admin: override) decided this status.")),
+  override: v.pipe(v.nullable(v.picklist(["counted", "excluded"])), v.description("An admin's decision, which wins over the rule; null leaves it to the rule.")),
+  locale: v.nullable(v.picklist(LOCALES)),
+  properties: v.pipe(v.record(v.string(), v.string()), v.description("The invitation's segment values.")),
+  created_at: IsoTime,
+  updated_at: IsoTime,
+});
+type ResponseView = v.InferOutput<typeof ResponseView>;
+
+export const ResponseList = v.object({
+  responses: v.array(ResponseView),
+  next_cursor: v.pipe(v.nullable(v.string()), v.description("Pass as cursor for the next page; null on the last.")),
+});
+
+export const ResponseListQuery = v.object({
+  status: queryChoice(STATUSES, "Only responses with this status."),
+  limit: queryInteger({ min: 1, max: 500, fallback: 100 }, "Responses per page (not for exports),"),
+  cursor: queryText("The next_cursor of the page before (not for exports)."),
+  format: queryChoice(EXPORT_FORMATS, "Export every matching response in this format instead of a page, oldest first."),
+  from: queryText("Exports: the first day (YYYY-MM-DD, in the survey's time zone) or an ISO 8601 date-time with a zone.", 64),
+  to: queryText("Exports: the last day (YYYY-MM-DD, included) or an ISO 8601 date-time with a zone (excluded).", 64),
+});
+type ResponseListQuery = v.InferOutput<typeof ResponseListQuery>;
+
+/** The CSV and NDJSON bodies of an export, for the document. */
+export const ResponseExport = {
+  "text/csv": v.pipe(
+    v.string(),
+    v.description(
+      "RFC 4180 with a UTF-8 byte order mark (Excel keeps accents); columns id, invitation, recipient, score, comment, status, reason, " +
+        "locale, created_at, updated_at, then property.<key> per property the survey keeps. Text starting with = + - @ gets a leading ' " +
+        "so spreadsheets never run it as a formula.",
+    ),
+  ),
+  "application/x-ndjson": v.pipe(v.string(), v.description("One Response object per line.")),
+};
+
+/** rsp_ and the invitation's id: 16 base32 characters for invitations the API made, longer for the demo data's rows. */
+const RESPONSE_ID = /^rsp_[\w-]{1,124}$/;
+
+export const ResponseParams = v.object({ id: v.pipe(v.string(), v.regex(RESPONSE_ID)) });
+type ResponseParams = v.InferOutput<typeof ResponseParams>;
+
+export const OverrideBody = v.strictObject({
+  status: v.pipe(
+    v.picklist(["counted", "excluded", "auto"], 'must be "counted", "excluded" or "auto" (back to the counting rule)'),
+    v.description("counted or excluded overrides the counting rule; auto hands the response back to it."),
+  ),
+});
+
+export const presentResponse = ({ survey: _survey, created_at, updated_at, ...response }: ResponseRecord): ResponseView => ({
   ...response,
   created_at: isoTime(created_at),
   updated_at: isoTime(updated_at),
 });
 
+const MOMENT_FORMAT = "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone.";
+
 /**
  * A bound of an export range: a day (YYYY-MM-DD, the survey's own time zone; `to` includes the whole
  * day) or an exact ISO 8601 date-time with a zone (`to` excluded).
  */
-function rangeBound(request: AuthedRequest, name: "from" | "to", survey: StoredSurvey): number | null {
-  const raw = queryParam(request, name);
+function rangeBound(raw: string | undefined, name: "from" | "to", survey: StoredSurvey): number | null {
   if (raw === undefined) return null;
   if (isDayKey(raw)) return dayStart(name === "to" ? addDays(raw, 1) : raw, survey.timezone);
   const instant = parseIsoDateTime(raw);
-  if (instant === null) throw badRequest("invalid_query", `${name}: must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone.`, name);
+  if (instant === null) throw badRequest("invalid_query", `${name}: ${MOMENT_FORMAT}`, name);
   return instant;
 }
 
 /** ?format=csv|ndjson: every matching response, streamed as a download. */
-function exportResponses(request: AuthedRequest, env: Env, survey: StoredSurvey, format: string, status: Status | null): Response {
-  if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
-    throw badRequest("invalid_query", `format: must be one of ${EXPORT_FORMATS.join(", ")}.`, "format");
-  }
-  const from = rangeBound(request, "from", survey);
-  const to = rangeBound(request, "to", survey);
+function exportResponses(query: ResponseListQuery, env: Env, survey: StoredSurvey, format: ExportFormat): Response {
+  const from = rangeBound(query.from, "from", survey);
+  const to = rangeBound(query.to, "to", survey);
   if (from !== null && to !== null && to <= from) throw badRequest("invalid_query", "to: must be after from.", "to");
   const csv = format === "csv";
-  const body = exportStream(env.DB, survey, { status, from, to }, format as ExportFormat, presentResponse);
+  const body = exportStream(env.DB, survey, { status: query.status ?? null, from, to }, format, presentResponse);
   return new Response(body, {
     headers: {
       "Content-Type": csv ? "text/csv; charset=utf-8; header=present" : "application/x-ndjson; charset=utf-8",
@@ -54,30 +111,29 @@ function exportResponses(request: AuthedRequest, env: Env, survey: StoredSurvey,
 }
 
 /** GET /api/v1/surveys/{id}/responses — newest first, with status and the rule's reason; or an export. */
-export async function listResponsesRoute(request: AuthedRequest, env: Env) {
-  const survey = await requireSurvey(env, request.params.id);
-  const status = queryParam(request, "status") ?? null;
-  if (status !== null && !STATUSES.includes(status as Status)) {
-    throw badRequest("invalid_query", `status: must be one of ${STATUSES.join(", ")}.`, "status");
-  }
-  const format = queryParam(request, "format");
-  if (format !== undefined) return exportResponses(request, env, survey, format, status as Status | null);
+export async function listResponsesRoute(
+  request: ValidatedRequest<SurveyParams, ResponseListQuery>,
+  env: Env,
+): Promise<v.InferOutput<typeof ResponseList> | Response> {
+  const query = request.input.query;
+  const survey = await requireSurvey(env, request.input.params.id);
+  if (query.format !== undefined) return exportResponses(query, env, survey, query.format);
   const page = await listResponses(env.DB, survey.id, {
-    status: status as Status | null,
-    before: decodeTimeCursor(queryParam(request, "cursor"), /^rsp_[0-9a-z]{16}$/),
-    limit: queryInt(request, "limit", { min: 1, max: 500, fallback: 100 }),
+    status: query.status ?? null,
+    before: decodeTimeCursor(query.cursor, RESPONSE_ID),
+    limit: query.limit,
   });
   return { responses: page.responses.map(presentResponse), next_cursor: page.next ? encodeTimeCursor(page.next) : null };
 }
 
-const overrideSchema = v.strictObject({
-  status: v.picklist(["counted", "excluded", "auto"], 'must be "counted", "excluded" or "auto" (back to the counting rule)'),
-});
-
 /** PATCH /api/v1/responses/{id} — an admin overrides the rule; kept as an event, so rollups follow. */
-export async function overrideResponse(request: AuthedRequest, env: Env, ctx: ExecutionContext) {
-  const { status } = parseOrThrow(overrideSchema, await readJsonObject(request));
-  const current = await getResponse(env.DB, request.params.id ?? "");
+export async function overrideResponse(
+  request: ValidatedRequest<ResponseParams, Record<string, unknown>, v.InferOutput<typeof OverrideBody>>,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<ResponseView> {
+  const { status } = request.input.body;
+  const current = await getResponse(env.DB, request.input.params.id);
   if (!current) throw notFound("The response");
   const now = Date.now();
   await appendEvent(env.DB, {

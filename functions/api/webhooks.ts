@@ -1,16 +1,27 @@
 import * as v from "valibot";
 import { decodeTimeCursor, encodeTimeCursor } from "../http/cursor";
 import { ApiError, badRequest, notFound } from "../http/errors";
-import { readJsonObject } from "../http/json";
-import { queryInt, queryParam } from "../http/query";
-import { parseOrThrow } from "../http/validate";
+import { queryInteger, queryText } from "../http/query";
+import type { ValidatedRequest } from "../http/route";
+import { IsoTime, isoTime } from "../http/time";
 import { randomBytes, toHex } from "../security/secrets";
 import { getSurvey } from "../storage/surveys";
-import { countWebhooks, deleteWebhook, type DeliveryRecord, getWebhook, insertWebhook, listDeliveries, listWebhooks, type Webhook, WEBHOOK_EVENTS, WEBHOOK_FORMATS } from "../storage/webhooks";
+import {
+  ATTEMPT_ERRORS,
+  DELIVERY_STATUSES,
+  WEBHOOK_EVENTS,
+  WEBHOOK_FORMATS,
+  countWebhooks,
+  deleteWebhook,
+  getWebhook,
+  insertWebhook,
+  listDeliveries,
+  listWebhooks,
+  type DeliveryRecord,
+  type Webhook as StoredWebhook,
+} from "../storage/webhooks";
 import { SURVEY_ID_PATTERN } from "../surveys/survey-input";
 import { generateWebhookSecret } from "../webhooks/signing";
-import type { AuthedRequest } from "./auth";
-import { isoTime } from "../http/time";
 
 /** Every counted response fans out to every endpoint in the request that stored it: keep that bounded. */
 export const MAX_WEBHOOKS = 50;
@@ -29,26 +40,87 @@ export function isAllowedWebhookUrl(raw: string): boolean {
   return url.protocol === "https:" || (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname));
 }
 
-const newWebhookSchema = v.strictObject({
+export const NewWebhook = v.strictObject({
   url: v.pipe(
     v.string("must be a URL"),
+    v.description("https; plain http only to localhost, 127.0.0.1 or [::1], for a receiver during local development."),
     v.maxLength(2048, "must be at most 2048 characters"),
     v.check(isAllowedWebhookUrl, "must be an https URL without credentials (http only to localhost or 127.0.0.1, for local development)"),
   ),
   events: v.pipe(
     v.array(v.picklist(WEBHOOK_EVENTS, `must be among ${WEBHOOK_EVENTS.join(", ")}`)),
+    v.description("The events to send: at least one, none twice."),
     v.minLength(1, "must name at least one event"),
     v.check((events) => new Set(events).size === events.length, "must not repeat an event"),
   ),
-  survey: v.optional(v.nullable(v.pipe(v.string(), v.regex(SURVEY_ID_PATTERN, "must be a survey id")))),
-  format: v.optional(v.picklist(WEBHOOK_FORMATS, `must be one of ${WEBHOOK_FORMATS.join(", ")}`)),
+  survey: v.optional(
+    v.nullable(v.pipe(v.string(), v.regex(SURVEY_ID_PATTERN, "must be a survey id"), v.description("Only this survey's events; every survey's when absent or null."))),
+  ),
+  format: v.optional(
+    v.pipe(
+      v.picklist(WEBHOOK_FORMATS, `must be one of ${WEBHOOK_FORMATS.join(", ")}`),
+      v.description("standard: the Standard Webhooks event envelope (the default); slack: a Slack incoming-webhook message { text }."),
+    ),
+  ),
 });
 
-const present = (webhook: Webhook) => ({ ...webhook, created_at: isoTime(webhook.created_at) });
+/** A webhook as the API answers with it: never its secret, except once, on creation. */
+export const Webhook = v.object({
+  id: v.string(),
+  url: v.string(),
+  events: v.array(v.picklist(WEBHOOK_EVENTS)),
+  survey: v.pipe(v.nullable(v.string()), v.description("Only this survey's events; null for every survey.")),
+  format: v.picklist(WEBHOOK_FORMATS),
+  created_at: IsoTime,
+});
+type Webhook = v.InferOutput<typeof Webhook>;
+
+export const CreatedWebhook = v.object({
+  ...Webhook.entries,
+  secret: v.pipe(v.string(), v.description("whsec_…, the signing secret, shown in this answer only.")),
+});
+
+export const WebhookList = v.object({ webhooks: v.array(Webhook) });
+
+export const WebhookParams = v.object({ id: v.pipe(v.string(), v.regex(/^wh_[0-9a-f]{16}$/)) });
+type WebhookParams = v.InferOutput<typeof WebhookParams>;
+
+/** One delivery of an event to a webhook, with every attempt made so far. */
+export const Delivery = v.object({
+  id: v.pipe(v.string(), v.description("The webhook-id header: the same on every attempt.")),
+  event: v.picklist(WEBHOOK_EVENTS),
+  survey: v.nullable(v.string()),
+  status: v.pipe(v.picklist(DELIVERY_STATUSES), v.description("cancelled: the response turned out to be a scanner's before the delivery was due.")),
+  attempts: v.pipe(v.number(), v.integer()),
+  next_attempt_at: v.pipe(v.nullable(IsoTime), v.description("When the next attempt is due; null once delivered, failed or cancelled.")),
+  created_at: IsoTime,
+  updated_at: IsoTime,
+  log: v.array(
+    v.object({
+      at: IsoTime,
+      status: v.pipe(v.nullable(v.pipe(v.number(), v.integer())), v.description("The receiver's HTTP status; null when it did not answer.")),
+      error: v.nullable(v.picklist(ATTEMPT_ERRORS)),
+      duration_ms: v.pipe(v.number(), v.integer()),
+    }),
+  ),
+});
+type Delivery = v.InferOutput<typeof Delivery>;
+
+export const DeliveryList = v.object({
+  deliveries: v.array(Delivery),
+  next_cursor: v.pipe(v.nullable(v.string()), v.description("Pass as cursor for the next page; null on the last.")),
+});
+
+export const DeliveryListQuery = v.object({
+  cursor: queryText("The next_cursor of the page before."),
+  limit: queryInteger({ min: 1, max: 200, fallback: 50 }, "Deliveries per page,"),
+});
+
+const present = (webhook: StoredWebhook): Webhook => ({ ...webhook, created_at: isoTime(webhook.created_at) });
 
 /** POST /api/v1/webhooks — the signing secret is in this answer and never again. */
-export async function createWebhook(request: AuthedRequest, env: Env): Promise<Response> {
-  const input = parseOrThrow(newWebhookSchema, await readJsonObject(request));
+export async function createWebhook(request: ValidatedRequest<unknown, unknown, v.InferOutput<typeof NewWebhook>>, env: Env): Promise<Response> {
+  const input = request.input.body;
   const survey = input.survey ?? null;
   if (survey !== null && !(await getSurvey(env.DB, survey))) throw badRequest("invalid_field", "survey: no survey has this id.", "survey");
   if ((await countWebhooks(env.DB)) >= MAX_WEBHOOKS) {
@@ -65,23 +137,21 @@ export async function createWebhook(request: AuthedRequest, env: Env): Promise<R
   };
   await insertWebhook(env.DB, webhook);
   const { secret, ...shown } = webhook;
-  return Response.json(
-    { ...present(shown), secret },
-    { status: 201, headers: { Location: `/api/v1/webhooks/${webhook.id}`, "Cache-Control": "no-store" } },
-  );
+  const body: v.InferOutput<typeof CreatedWebhook> = { ...present(shown), secret };
+  return Response.json(body, { status: 201, headers: { Location: `/api/v1/webhooks/${webhook.id}`, "Cache-Control": "no-store" } });
 }
 
-export async function listWebhooksRoute(_request: AuthedRequest, env: Env) {
+export async function listWebhooksRoute(_request: ValidatedRequest, env: Env): Promise<v.InferOutput<typeof WebhookList>> {
   return { webhooks: (await listWebhooks(env.DB)).map(present) };
 }
 
 /** DELETE /api/v1/webhooks/{id} — pending deliveries go with it. */
-export async function deleteWebhookRoute(request: AuthedRequest, env: Env): Promise<Response> {
-  if (!(await deleteWebhook(env.DB, request.params.id ?? ""))) throw notFound("The webhook");
+export async function deleteWebhookRoute(request: ValidatedRequest<WebhookParams>, env: Env): Promise<Response> {
+  if (!(await deleteWebhook(env.DB, request.input.params.id))) throw notFound("The webhook");
   return new Response(null, { status: 204 });
 }
 
-const presentDelivery = ({ attempts, next_attempt_at, created_at, updated_at, ...delivery }: DeliveryRecord) => ({
+const presentDelivery = ({ attempts, next_attempt_at, created_at, updated_at, ...delivery }: DeliveryRecord): Delivery => ({
   ...delivery,
   attempts: attempts.length,
   next_attempt_at: next_attempt_at === null ? null : isoTime(next_attempt_at),
@@ -91,12 +161,13 @@ const presentDelivery = ({ attempts, next_attempt_at, created_at, updated_at, ..
 });
 
 /** GET /api/v1/webhooks/{id}/deliveries — the delivery log, newest first, each with its attempts. */
-export async function listDeliveriesRoute(request: AuthedRequest, env: Env) {
-  const webhook = await getWebhook(env.DB, request.params.id ?? "");
+export async function listDeliveriesRoute(
+  request: ValidatedRequest<WebhookParams, v.InferOutput<typeof DeliveryListQuery>>,
+  env: Env,
+): Promise<v.InferOutput<typeof DeliveryList>> {
+  const webhook = await getWebhook(env.DB, request.input.params.id);
   if (!webhook) throw notFound("The webhook");
-  const page = await listDeliveries(env.DB, webhook.id, {
-    before: decodeTimeCursor(queryParam(request, "cursor"), /^msg_[A-Za-z0-9_-]{20}$/),
-    limit: queryInt(request, "limit", { min: 1, max: 200, fallback: 50 }),
-  });
+  const { cursor, limit } = request.input.query;
+  const page = await listDeliveries(env.DB, webhook.id, { before: decodeTimeCursor(cursor, /^msg_[A-Za-z0-9_-]{20}$/), limit });
   return { deliveries: page.deliveries.map(presentDelivery), next_cursor: page.next ? encodeTimeCursor(page.next) : null };
 }

@@ -4,8 +4,8 @@ import { exportChunk, type ExportFilter, type ResponseCursor, type ResponseRecor
 import type { StoredSurvey } from "../storage/surveys";
 import { CSV_BOM, csvRow, type Cell } from "./csv";
 
-export type ExportFormat = "csv" | "ndjson";
-export const EXPORT_FORMATS: readonly ExportFormat[] = ["csv", "ndjson"];
+export const EXPORT_FORMATS = ["csv", "ndjson"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Rows read from D1 per query: small enough to keep memory flat, large enough to keep queries few. */
 export const EXPORT_CHUNK = 500;

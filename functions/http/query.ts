@@ -42,22 +42,3 @@ export const queryChoice = <const T extends readonly [string, ...string[]]>(choi
 /** Free text the handler interprets further (a cursor, a date); bounded so nothing huge is parsed. */
 export const queryText = (description: string, maxLength = 512) =>
   v.optional(v.pipe(v.string(), v.description(description), v.maxLength(maxLength, `must be at most ${maxLength} characters.`)));
-
-// Until every route declares its query in the route table: the same rules, read by hand.
-import type { IRequest } from "itty-router";
-import { badRequest } from "./errors";
-
-export function queryParam(request: IRequest, name: string): string | undefined {
-  const value = request.query[name];
-  if (Array.isArray(value)) throw badRequest("invalid_query", `${name}: give this parameter once.`, name);
-  return value ?? undefined;
-}
-
-export function queryInt(request: IRequest, name: string, { min, max, fallback }: { min: number; max: number; fallback: number }): number {
-  const raw = queryParam(request, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw badRequest("invalid_query", `${name}: must be an integer from ${min} to ${max}.`, name);
-  }
-  return Number(raw);
-}

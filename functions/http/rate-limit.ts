@@ -1,6 +1,7 @@
 import type { IRequest } from "itty-router";
-import { ApiError, payloadTooLarge } from "./errors";
+import { ApiError, ErrorBody, payloadTooLarge } from "./errors";
 import { MAX_JSON_BYTES } from "./json";
+import type { ResponseSpec } from "./route";
 
 /**
  * Rate limits with the Workers Rate Limiting binding (wrangler.toml [[ratelimits]], simulated locally
@@ -44,6 +45,12 @@ export async function limitApiKey(env: Limiters, keyId: string | null): Promise<
 export async function limitApiAddress(request: Request, env: Limiters): Promise<void> {
   if (!(await allowed(env.API_LIMITER, `ip:${clientAddress(request)}`))) throw tooManyRequests();
 }
+
+/** How limitRequest's 413 is documented on routes whose bodies are not JSON (on JSON routes the document adds it). */
+export const BODY_OVER_LIMIT = {
+  description: `A declared body over ${MAX_JSON_BYTES} bytes, refused before the route runs`,
+  json: ErrorBody,
+} satisfies ResponseSpec;
 
 /**
  * Router `before` middleware: refuses a declared body over the largest any route accepts (413) and

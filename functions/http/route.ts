@@ -60,6 +60,8 @@ export interface RouteSpec<P extends ObjectSchema | undefined, Q extends ObjectS
    * whose checks go beyond one schema (immutable fields, defaults that depend on other fields).
    */
   handlerBody?: Record<string, Schema>;
+  /** Request headers the handler reads and checks itself (Idempotency-Key …), documented as header parameters. */
+  requestHeaders?: Record<string, Schema>;
   responses: Record<number, ResponseSpec>;
   /** Method syntax on purpose: a handler may ask for more on its request (the principal that requireScope adds). */
   handler(request: ValidatedRequest<Out<P, Record<string, string>>, Out<Q, Record<string, unknown>>, Out<B, undefined>>, env: Env, ctx: ExecutionContext): unknown;
@@ -101,7 +103,10 @@ export function validateInput(spec: Route) {
   return async (request: IRequest): Promise<undefined> => {
     // A path parameter that does not fit its pattern names nothing that exists.
     const params = spec.params ? v.safeParse(spec.params, request.params) : null;
-    if (params && !params.success) throw new ApiError(404, "not_found", `No ${spec.tag.toLowerCase()} has this id.`);
+    if (params && !params.success) {
+      const name = v.getDotPath(params.issues[0]) ?? "path";
+      throw new ApiError(404, "not_found", `Nothing exists at this path: ${name} is not an id this API gives out.`);
+    }
     const input: RequestInput<unknown, unknown, unknown> = {
       params: params ? params.output : request.params,
       query: spec.query ? parseQuery(spec.query, singleValues(request.query)) : {},

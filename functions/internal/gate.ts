@@ -1,4 +1,5 @@
 import type { IRequest } from "itty-router";
+import * as v from "valibot";
 import { principalFor } from "../auth/principal";
 import { readLimitedText } from "../http/body";
 import { grants } from "../security/scopes";
@@ -13,6 +14,12 @@ const PAGE_HEADERS = {
   "X-Robots-Tag": "noindex, nofollow",
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
+
+/** The sign-in form, as signIn reads it and the OpenAPI document shows it; nothing in it is refused. */
+export const SignInForm = v.object({
+  token: v.optional(v.pipe(v.string(), v.description("The admin token, or an API key with reports:read."), v.trim()), ""),
+  next: v.optional(v.pipe(v.string(), v.description("An /internal/ path to go to once signed in; anything else goes to /internal/."))),
+});
 
 /** Only a path of this site may follow sign-in, never another origin. */
 export function safeNext(raw: string | null | undefined): string {
@@ -51,9 +58,11 @@ export function signInForm(request: IRequest): Response {
 
 /** POST /internal/sign-in: the admin token or a key with reports:read buys a 12-hour session. */
 export async function signIn(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const form = new URLSearchParams(await readLimitedText(request, 4096).catch(() => ""));
-  const next = safeNext(form.get("next"));
-  const token = form.get("token")?.trim() ?? "";
+  // A body that is too large or not UTF-8 is no token: the form again, not an error.
+  const fields = new URLSearchParams(await readLimitedText(request, 4096).catch(() => ""));
+  const form = v.parse(SignInForm, { token: fields.get("token") ?? undefined, next: fields.get("next") ?? undefined });
+  const next = safeNext(form.next);
+  const token = form.token;
   const principal = token ? await principalFor(token, env, ctx) : null;
   if (!principal || !grants(principal.scopes, "reports:read")) {
     return new Response(signInPage(next, true), { status: 401, headers: PAGE_HEADERS });

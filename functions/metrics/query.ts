@@ -1,8 +1,11 @@
 /**
  * The metrics query string, validated: every parameter is checked and a bad one gets a 400 naming it.
- * Pure apart from the error type; the route passes in the raw values and the survey's "today".
+ * The router checks each parameter on its own (MetricsQueryParams); parseMetricsQuery adds the rules
+ * that need the survey or both ends of the range. Pure apart from the error type.
  */
+import * as v from "valibot";
 import { badRequest } from "../http/errors";
+import { queryChoice, queryText } from "../http/query";
 import { addDays, daysBetween, isDayKey } from "../rollups/days";
 import { BUILT_IN_DIMENSIONS } from "../surveys/survey-input";
 import { type DayKey } from "../storage/rollups";
@@ -25,47 +28,34 @@ export interface MetricsQuery {
   compare: ComparisonKind | null;
 }
 
-export interface RawMetricsQuery {
-  from?: string | undefined;
-  to?: string | undefined;
-  granularity?: string | undefined;
-  group_by?: string | undefined;
-  compare?: string | undefined;
-}
+const CALENDAR_DAY = "must be a calendar date as YYYY-MM-DD.";
+const day = (description: string) => v.optional(v.pipe(v.string(), v.description(description), v.isoDate(CALENDAR_DAY), v.check(isDayKey, CALENDAR_DAY)));
+
+/** The query string as the router checks it; the rules that need the survey or both ends are parseMetricsQuery's. */
+export const MetricsQueryParams = v.object({
+  from: day(`First local day of the range; default: ${DEFAULT_RANGE_DAYS - 1} days before to.`),
+  to: day(`Last local day, included; default: today in the survey's time zone. The range spans at most ${MAX_RANGE_DAYS} days.`),
+  granularity: queryChoice(GRANULARITIES, "Periods of the series; weeks start on Monday. Default day."),
+  group_by: queryText(`Break down by one of ${BUILT_IN_DIMENSIONS.join(", ")} or a segment key of the survey.`, 64),
+  compare: queryChoice(COMPARISONS, "previous: the range of equal length before; variant: the first two variant values in name order."),
+});
+export type MetricsQueryParams = v.InferOutput<typeof MetricsQueryParams>;
 
 const invalid = (name: string, message: string) => badRequest("invalid_query", `${name}: ${message}`, name);
-
-function day(name: string, value: string | undefined): DayKey | undefined {
-  if (value === undefined) return undefined;
-  if (!isDayKey(value)) throw invalid(name, "must be a calendar date as YYYY-MM-DD.");
-  return value;
-}
-
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw invalid(name, `must be one of ${allowed.join(", ")}.`);
-  return value as T;
-}
 
 /** group_by may name a built-in dimension or one of the survey's own segment keys. */
 export function groupableDimensions(segments: readonly string[]): string[] {
   return [...BUILT_IN_DIMENSIONS, ...segments];
 }
 
-export function parseMetricsQuery(raw: RawMetricsQuery, survey: { segments: readonly string[] }, today: DayKey): MetricsQuery {
-  const givenFrom = day("from", raw.from);
-  const givenTo = day("to", raw.to);
-  const to = givenTo ?? (givenFrom ? maxDay(givenFrom, today) : today);
-  const from = givenFrom ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (from > to) throw invalid(givenFrom ? "from" : "to", `must not be after to (${to}).`);
+export function parseMetricsQuery(raw: MetricsQueryParams, survey: { segments: readonly string[] }, today: DayKey): MetricsQuery {
+  const to = raw.to ?? (raw.from ? maxDay(raw.from, today) : today);
+  const from = raw.from ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  if (from > to) throw invalid(raw.from ? "from" : "to", `must not be after to (${to}).`);
   if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) throw invalid("from", `the range may span at most ${MAX_RANGE_DAYS} days.`);
-  return {
-    from,
-    to,
-    granularity: oneOf("granularity", raw.granularity, GRANULARITIES) ?? "day",
-    groupBy: oneOf("group_by", raw.group_by, groupableDimensions(survey.segments)) ?? null,
-    compare: oneOf("compare", raw.compare, COMPARISONS) ?? null,
-  };
+  const dimensions = groupableDimensions(survey.segments);
+  if (raw.group_by !== undefined && !dimensions.includes(raw.group_by)) throw invalid("group_by", `must be one of ${dimensions.join(", ")}.`);
+  return { from, to, granularity: raw.granularity ?? "day", groupBy: raw.group_by ?? null, compare: raw.compare ?? null };
 }
 
 const maxDay = (a: DayKey, b: DayKey): DayKey => (a > b ? a : b);

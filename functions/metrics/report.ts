@@ -3,6 +3,8 @@
  * distribution, a series per period, groups, a comparison, the target's glide path and the response
  * rate. Pure: the route reads the rows, this only adds them up and asks the scoring engine.
  */
+import * as v from "valibot";
+import { IsoDay } from "../http/time";
 import { UNSET, sumRows, type Totals } from "../rollups/buckets";
 import { addDays, daysBetween } from "../rollups/days";
 import { compareHistograms, type Comparison } from "../scoring/compare";
@@ -10,12 +12,134 @@ import { histogramN, type Histogram } from "../scoring/histogram";
 import type { Interval } from "../scoring/intervals";
 import { headlineOf, summarize, type HeadlineResult, type ScoringConfig } from "../scoring/summary";
 import { glidePath, type GlidePathStatus } from "../scoring/target";
+import { METRICS } from "../scoring/metrics";
 import { periodsOf } from "./periods";
-import type { MetricsQuery } from "./query";
+import { GRANULARITIES, type MetricsQuery } from "./query";
 import { type StoredCounts, type DayKey } from "../storage/rollups";
 
 /** Days after the survey's first day whose answers set the glide path's starting value. */
 export const TARGET_BASELINE_DAYS = 30;
+
+const Count = v.pipe(v.number(), v.integer());
+const HeadlineUnit = v.picklist(["percent", "nps", "mean"]);
+
+/** A 95% interval, [low, high], in the units of the value it belongs to. */
+export const IntervalView = v.pipe(v.strictTuple([v.number(), v.number()]), v.description("A 95% interval, [low, high], in the units of its value."));
+
+/** A number with what it rests on: the headline of a range, a period, a group or a side of a comparison. */
+const estimate = {
+  value: v.pipe(v.nullable(v.number()), v.description("In the headline's unit; null without answers.")),
+  ci: v.nullable(IntervalView),
+  n: v.pipe(Count, v.description("Counted answers.")),
+  low_confidence: v.pipe(v.boolean(), v.description("Fewer than 30 answers.")),
+};
+
+const Share = v.object({ count: Count, percent: v.nullable(v.number()), ci: v.nullable(IntervalView) });
+
+const comparisonStats = {
+  test: v.picklist(["two_proportion_z", "nps_z", "welch_t"]),
+  unit: v.picklist(["percent", "nps", "mean", "index"]),
+  difference: v.pipe(v.nullable(v.number()), v.description("b − a in the headline's unit; null when a side has no answers.")),
+  ci: v.nullable(IntervalView),
+  p_value: v.pipe(v.nullable(v.number()), v.description("Two-sided; null where the test is undefined (an empty side, no spread).")),
+  significant: v.pipe(v.boolean(), v.description("p_value below 0.05.")),
+};
+
+const Side = v.object({ label: v.string(), ...estimate });
+const PeriodSide = v.object({ label: v.string(), from: IsoDay, to: IsoDay, ...estimate });
+
+/**
+ * The metrics of a survey over a range of its local days. Percentages and NPS are in points,
+ * unrounded; every value carries n and a 95% interval.
+ */
+export const Metrics = v.object({
+  survey: v.string(),
+  metric: v.picklist(METRICS),
+  scale: v.object({ min: Count, max: Count }),
+  timezone: v.pipe(v.string(), v.description("The survey's IANA time zone: days are local days of it.")),
+  from: IsoDay,
+  to: IsoDay,
+  granularity: v.picklist(GRANULARITIES),
+  headline: v.object({ metric: v.picklist(METRICS), unit: HeadlineUnit, ...estimate }),
+  mean: v.pipe(v.nullable(v.number()), v.description("The mean score; null without answers.")),
+  mean_ci: v.nullable(IntervalView),
+  sd: v.pipe(v.nullable(v.number()), v.description("Sample standard deviation; null below two answers.")),
+  good: v.pipe(
+    v.object({
+      label: v.picklist(["satisfied", "promoters", "low_effort", "likely"]),
+      min: v.pipe(Count, v.description("The lowest score counted as good.")),
+      ...Share.entries,
+    }),
+    v.description("The share of good answers: % satisfied, % promoters, % low effort or % likely."),
+  ),
+  nps_split: v.pipe(
+    v.nullable(v.object({ promoters: Share, passives: Share, detractors: Share })),
+    v.description("Promoters, passives and detractors; NPS surveys only, else null."),
+  ),
+  index: v.pipe(
+    v.object({ value: v.nullable(v.number()), ci: v.nullable(IntervalView) }),
+    v.description("(mean − min) / (max − min) × 100: comparable across scales."),
+  ),
+  distribution: v.array(v.object({ score: Count, count: Count, percent: v.nullable(v.number()) })),
+  series: v.array(
+    v.object({
+      period: v.pipe(v.string(), v.description("The day, the Monday of the ISO week, or the month as YYYY-MM.")),
+      from: v.pipe(IsoDay, v.description("The period's first day inside the range.")),
+      to: v.pipe(IsoDay, v.description("The period's last day inside the range.")),
+      ...estimate,
+    }),
+  ),
+  group_by: v.pipe(v.optional(v.string()), v.description("With group_by: the dimension.")),
+  groups: v.pipe(
+    v.optional(
+      v.array(
+        v.object({
+          group: v.pipe(v.nullable(v.string()), v.description("The dimension's value; null for answers without one.")),
+          ...estimate,
+          invitations: Count,
+          excluded: Count,
+        }),
+      ),
+    ),
+    v.description("With group_by: one entry per value, most answers first."),
+  ),
+  comparison: v.pipe(
+    v.optional(
+      v.variant("against", [
+        v.object({ against: v.literal("previous"), a: PeriodSide, b: PeriodSide, ...comparisonStats }),
+        v.object({
+          against: v.literal("variant"),
+          a: v.pipe(v.nullable(Side), v.description("The first variant in name order; null when there is none.")),
+          b: v.pipe(v.nullable(Side), v.description("The second variant in name order; null when there is none.")),
+          others: v.pipe(v.array(v.string()), v.description("Further variants, not compared.")),
+          ...comparisonStats,
+        }),
+      ]),
+    ),
+    v.description("With compare: is b different from a?"),
+  ),
+  target: v.pipe(
+    v.optional(
+      v.object({
+        value: v.number(),
+        by: IsoDay,
+        start: v.pipe(
+          v.nullable(v.object({ value: v.number(), date: IsoDay })),
+          v.description(`The headline over the survey's first ${TARGET_BASELINE_DAYS} days; null (and the rest with it) without answers there.`),
+        ),
+        expected: v.pipe(v.nullable(v.number()), v.description("Where the glide path says the headline should be on to.")),
+        gap: v.pipe(v.nullable(v.number()), v.description("headline − expected; null without a headline.")),
+        on_track: v.nullable(v.boolean()),
+        elapsed: v.pipe(v.nullable(v.number()), v.description("Share of the way from start to by, 0–1.")),
+      }),
+    ),
+    v.description("When the survey has a target: its glide path."),
+  ),
+  response_rate: v.object({ percent: v.nullable(v.number()), responses: Count, invitations: Count }),
+  comments: Count,
+  excluded: v.pipe(Count, v.description("Suspected scanner clicks and excluded responses in the range.")),
+});
+export type MetricsBody = v.InferOutput<typeof Metrics>;
 
 export interface MetricsSurvey extends ScoringConfig {
   id: string;
@@ -70,7 +194,11 @@ export function previousRange(from: DayKey, to: DayKey): { from: DayKey; to: Day
   return { from: addDays(from, -length), to: addDays(from, -1) };
 }
 
-function side(label: string, histogram: Histogram, config: ScoringConfig, range?: { from: DayKey; to: DayKey }) {
+function side(label: string, histogram: Histogram, config: ScoringConfig) {
+  return { label, ...point(headlineOf(config, histogram)) };
+}
+
+function periodSide(label: string, histogram: Histogram, config: ScoringConfig, range: { from: DayKey; to: DayKey }) {
   return { label, ...range, ...point(headlineOf(config, histogram)) };
 }
 
@@ -81,8 +209,8 @@ function comparisonOf(survey: MetricsSurvey, query: MetricsQuery, rows: MetricsR
     const b = totalsOf(survey, rows.all, query.from, query.to).histogram;
     return {
       against: "previous" as const,
-      a: side("previous", a, survey, previous),
-      b: side("current", b, survey, { from: query.from, to: query.to }),
+      a: periodSide("previous", a, survey, previous),
+      b: periodSide("current", b, survey, { from: query.from, to: query.to }),
       ...comparisonFields(compareHistograms(survey, a, b)),
     };
   }
@@ -121,7 +249,7 @@ function targetOf(survey: MetricsSurvey, query: MetricsQuery, current: HeadlineR
   return { ...base, start, ...status };
 }
 
-export function buildMetrics(survey: MetricsSurvey, query: MetricsQuery, rows: MetricsRows) {
+export function buildMetrics(survey: MetricsSurvey, query: MetricsQuery, rows: MetricsRows): MetricsBody {
   const totals = totalsOf(survey, rows.all, query.from, query.to);
   const summary = summarize(survey, totals.histogram);
   const byDay = new Map<DayKey, DayRow[]>();
@@ -137,15 +265,13 @@ export function buildMetrics(survey: MetricsSurvey, query: MetricsQuery, rows: M
     return { ...period, ...point(headlineOf(survey, sumRows(survey.scale, days).histogram)) };
   });
 
-  const groups =
-    query.groupBy === null
-      ? undefined
-      : [...byValue(rows.groups ?? [])]
-          .map(([value, groupRows]) => {
-            const t = sumRows(survey.scale, groupRows);
-            return { group: value === UNSET ? null : value, ...point(headlineOf(survey, t.histogram)), invitations: t.invitations, excluded: t.excluded };
-          })
-          .sort((a, b) => b.n - a.n || String(a.group).localeCompare(String(b.group)));
+  const groups = (groupRows: readonly DayRow[]) =>
+    [...byValue(groupRows)]
+      .map(([value, rowsOfValue]) => {
+        const t = sumRows(survey.scale, rowsOfValue);
+        return { group: value === UNSET ? null : value, ...point(headlineOf(survey, t.histogram)), invitations: t.invitations, excluded: t.excluded };
+      })
+      .sort((a, b) => b.n - a.n || String(a.group).localeCompare(String(b.group)));
 
   const responses = histogramN(totals.histogram);
   const comparison = comparisonOf(survey, query, rows);
@@ -174,7 +300,7 @@ export function buildMetrics(survey: MetricsSurvey, query: MetricsQuery, rows: M
     index: summary.index,
     distribution: summary.distribution,
     series,
-    ...(groups ? { group_by: query.groupBy, groups } : {}),
+    ...(query.groupBy === null ? {} : { group_by: query.groupBy, groups: groups(rows.groups ?? []) }),
     ...(comparison ? { comparison } : {}),
     ...(target ? { target } : {}),
     response_rate: {
@@ -187,4 +313,3 @@ export function buildMetrics(survey: MetricsSurvey, query: MetricsQuery, rows: M
   };
 }
 
-export type MetricsBody = ReturnType<typeof buildMetrics>;

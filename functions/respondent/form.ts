@@ -1,28 +1,67 @@
+import * as v from "valibot";
+import { COMMENT_MAX_LENGTH } from "../counting/comment";
 import type { Scale } from "../scoring/metrics";
+
+const SCORE_PATTERN = /^\d{1,2}$/;
 
 /** A score from a URL or form field: digits only, on the survey's scale. */
 export function parseScore(raw: string | null | undefined, scale: Scale): number | null {
-  if (!raw || !/^\d{1,2}$/.test(raw)) return null;
-  const score = Number(raw);
-  return score >= scale.min && score <= scale.max ? score : null;
+  if (!raw || !SCORE_PATTERN.test(raw)) return null;
+  return onScale(Number(raw), scale);
 }
 
+const onScale = (score: number, scale: Scale): number | null => (score >= scale.min && score <= scale.max ? score : null);
+
 export const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * The page's two urlencoded forms, as the handler reads them and the OpenAPI document shows them.
+ * Fields other than these are ignored; a nonce that is not one of ours is ignored too (it only tells
+ * a replayed POST apart), and whether the score is on the survey's scale is checked after parsing.
+ */
+export const RespondentFormBody = v.pipe(
+  v.object({
+    action: v.optional(
+      v.pipe(v.picklist(["choose", "comment"]), v.description("choose: another score; comment: a comment on the score chosen (comment is then required).")),
+      "choose",
+    ),
+    score: v.pipe(v.string(), v.description("A score on the survey's scale."), v.regex(SCORE_PATTERN), v.transform(Number)),
+    comment: v.optional(
+      v.pipe(
+        v.string(),
+        v.description(`The comment, at most ${COMMENT_MAX_LENGTH} characters once cleaned; empty clears it. A longer one answers 400 with the page and the text kept.`),
+      ),
+    ),
+    nonce: v.optional(
+      v.pipe(
+        v.string(),
+        v.description("The one-time id of the page the form came from."),
+        v.transform((raw): string | null => (NONCE_PATTERN.test(raw) ? raw : null)),
+      ),
+    ),
+  }),
+  v.check((form) => form.action === "choose" || form.comment !== undefined, "a comment form sends its comment"),
+);
 
 export type RespondentForm =
   | { action: "choose"; score: number; nonce: string | null }
   | { action: "comment"; score: number; nonce: string | null; comment: string };
 
-/** Reads the page's urlencoded form; null when it is not one of our two forms. */
+/** The fields of a urlencoded body; a field given twice counts with its first value. */
+function formFields(body: string): Record<string, string> {
+  const first = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(body)) if (!first.has(name)) first.set(name, value);
+  return Object.fromEntries(first);
+}
+
+/** Reads the page's urlencoded form; null when it is not one of our two forms or its score is off the scale. */
 export function parseRespondentForm(body: string, scale: Scale): RespondentForm | null {
-  const form = new URLSearchParams(body);
-  const score = parseScore(form.get("score"), scale);
+  const parsed = v.safeParse(RespondentFormBody, formFields(body));
+  if (!parsed.success) return null;
+  const { action, comment } = parsed.output;
+  const score = onScale(parsed.output.score, scale);
   if (score === null) return null;
-  const rawNonce = form.get("nonce");
-  const nonce = rawNonce && NONCE_PATTERN.test(rawNonce) ? rawNonce : null;
-  const action = form.get("action") ?? "choose";
+  const nonce = parsed.output.nonce ?? null;
   if (action === "choose") return { action, score, nonce };
-  const comment = form.get("comment");
-  if (action === "comment" && comment !== null) return { action, score, nonce, comment };
-  return null;
+  return comment === undefined ? null : { action, score, nonce, comment };
 }

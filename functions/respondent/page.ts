@@ -4,7 +4,8 @@
  */
 import { escapeHtml } from "../http/html";
 import type { Locale } from "../i18n/locales";
-import { COMMENT_MAX_LENGTH, format, messages, scaleLabels, type ErrorKind } from "../i18n/respondent-messages";
+import { COMMENT_MAX_LENGTH } from "../counting/comment";
+import { format, messages, scaleLabels, type ErrorKind } from "../i18n/respondent-messages";
 import { DEFAULT_FOLLOW_UP } from "../i18n/survey-defaults";
 import { surveyQuestion } from "../i18n/survey-question";
 import type { Survey } from "../surveys/survey-input";

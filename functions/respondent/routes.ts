@@ -1,6 +1,8 @@
 import type { IRequest } from "itty-router";
+import * as v from "valibot";
 import { readLimitedText } from "../http/body";
 import { ApiError, toErrorResponse } from "../http/errors";
+import type { ResponseSpec, ValidatedRequest } from "../http/route";
 import { localeFromAcceptLanguage, DEFAULT_LOCALE } from "../i18n/locales";
 import { base64url, randomBytes } from "../security/secrets";
 import { cleanComment } from "../counting/comment";
@@ -15,13 +17,46 @@ import { appendEvent } from "../storage/events";
 /** Respondent forms are tiny; anything bigger is not ours. */
 const MAX_FORM_BYTES = 16_384;
 
+/**
+ * Path parameters, for the handlers and the document. They accept any text on purpose: a token that
+ * does not verify, or a score off the scale, gets a page in the person's language from the handler,
+ * where a parameter the router refused would get a JSON 404.
+ */
+export const LinkParams = v.object({ token: v.pipe(v.string(), v.description("The signed link token from the invitation.")) });
+export const ScoreLinkParams = v.object({
+  ...LinkParams.entries,
+  score: v.pipe(v.string(), v.description("A score on the survey's scale; anything else answers 400 with the scale.")),
+});
+type LinkParams = v.InferOutput<typeof LinkParams>;
+type ScoreLinkParams = v.InferOutput<typeof ScoreLinkParams>;
+
+/** Respondent pages: one small self-contained HTML document (functions/respondent/page.ts). */
+export const RespondentPage = { "text/html": v.pipe(v.string(), v.description("A page in the person's language.")) };
+
+const failures = (page: boolean) => {
+  const content = page ? { content: RespondentPage } : {};
+  return {
+    404: { description: "The link is unknown, forged or malformed", ...content },
+    410: { description: "The link has expired, or its survey is closed", ...content },
+    429: { description: "Too many requests for this link; Retry-After says when to come back", ...content, headers: { "Retry-After": "Seconds to wait." } },
+    503: { description: "Something failed on our side; trying again is safe", ...content },
+  } satisfies Record<number, ResponseSpec>;
+};
+
+/** What every respondent page route may answer besides its own page: a page saying why, in the person's language. */
+export const LINK_FAILURES = failures(true);
+/** The same for HEAD: the statuses and headers, no body. */
+export const LINK_FAILURES_HEAD = failures(false);
+/** The beacon: the link's own failures without a body; a rate limit or our failure still with the page. */
+export const SIGNAL_FAILURES = { ...LINK_FAILURES_HEAD, 429: LINK_FAILURES[429], 503: LINK_FAILURES[503] };
+
 type Found = Extract<ResolvedLink, { ok: true }>;
 
 const newNonce = () => base64url(randomBytes(12));
 const factsOf = (request: IRequest) => requestFacts(request.headers, (request as unknown as { cf?: CfLike }).cf);
 
-async function resolve(request: IRequest, env: Env): Promise<ResolvedLink> {
-  return resolveLink(env, request.params.token ?? "", request.headers.get("accept-language"), Date.now());
+async function resolve(request: ValidatedRequest<LinkParams>, env: Env): Promise<ResolvedLink> {
+  return resolveLink(env, request.input.params.token, request.headers.get("accept-language"), Date.now());
 }
 
 const failurePage = (failure: Extract<ResolvedLink, { ok: false }>) => htmlResponse(errorPage(failure.kind, failure.locale), failure.status);
@@ -31,39 +66,41 @@ function page(found: Found, token: string, chosen: number | null, extra: Partial
 }
 
 /** GET /r/{token}: the scale, nothing chosen yet. */
-export async function showScale(request: IRequest, env: Env): Promise<Response> {
+export async function showScale(request: ValidatedRequest<LinkParams>, env: Env): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return failurePage(found);
   await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "view", score: null, at: Date.now(), ...factsOf(request) });
-  return htmlResponse(choicePage(page(found, request.params.token!, null)));
+  return htmlResponse(choicePage(page(found, request.input.params.token, null)));
 }
 
 /** GET /r/{token}/{score}: the one tap from the email. */
-export async function tap(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function tap(request: ValidatedRequest<ScoreLinkParams>, env: Env, ctx: ExecutionContext): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return failurePage(found);
-  const score = parseScore(request.params.score, found.survey.scale);
-  if (score === null) return htmlResponse(choicePage(page(found, request.params.token!, null)), 400);
+  const { token } = request.input.params;
+  const score = parseScore(request.input.params.score, found.survey.scale);
+  if (score === null) return htmlResponse(choicePage(page(found, token, null)), 400);
   await recordOrSend(env, ctx, {
     invitationId: found.invitation.id, surveyId: found.survey.id, kind: "tap", score, facts: factsOf(request), now: Date.now(),
   });
-  return htmlResponse(choicePage(page(found, request.params.token!, score)));
+  return htmlResponse(choicePage(page(found, token, score)));
 }
 
 /** HEAD /r/…: scanners probe links this way; keep the event, decide nothing. */
-export async function probe(request: IRequest, env: Env): Promise<Response> {
+export async function probe(request: ValidatedRequest<LinkParams & Partial<ScoreLinkParams>>, env: Env): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return htmlResponse(null, found.status);
-  const score = request.params.score === undefined ? null : parseScore(request.params.score, found.survey.scale);
+  const raw = request.input.params.score;
+  const score = raw === undefined ? null : parseScore(raw, found.survey.scale);
   await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "head", score, at: Date.now(), ...factsOf(request) });
   return htmlResponse(null);
 }
 
 /** POST /r/{token}: a new choice or a comment from the page's forms. */
-export async function submit(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function submit(request: ValidatedRequest<LinkParams>, env: Env, ctx: ExecutionContext): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return failurePage(found);
-  const token = request.params.token!;
+  const { token } = request.input.params;
   const type = request.headers.get("content-type") ?? "";
   const body = /^application\/x-www-form-urlencoded\b/i.test(type) ? await readForm(request) : null;
   // Our forms are tiny: a bigger body is refused with 413, and still gets the page to try again.
@@ -89,7 +126,7 @@ export async function submit(request: IRequest, env: Env, ctx: ExecutionContext)
 }
 
 /** POST /r/{token}/signal: the page's beacon after a trusted pointer, key or touch input. */
-export async function signal(request: IRequest, env: Env): Promise<Response> {
+export async function signal(request: ValidatedRequest<LinkParams>, env: Env): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return new Response(null, { status: found.status });
   const facts = factsOf(request);

@@ -1,4 +1,5 @@
 /** The `responses` table: the words its columns hold, and every SQL statement that touches it. */
+import type { Locale } from "../i18n/locales";
 
 /** counted: in the metrics; suspected: a scanner's clicks, kept out but visible; excluded: kept out by an admin. */
 export const STATUSES = ["counted", "suspected", "excluded"] as const;
@@ -103,9 +104,9 @@ export interface ResponseRecord {
   score: number;
   comment: string | null;
   status: Status;
-  reason: string;
+  reason: Reason;
   override: "counted" | "excluded" | null;
-  locale: string | null;
+  locale: Locale | null;
   properties: Record<string, string>;
   created_at: number;
   updated_at: number;

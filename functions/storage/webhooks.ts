@@ -34,11 +34,15 @@ export interface SurveyFacts {
 /** A stored response as the payload shows it: the same fields as the responses API. */
 export type ResponseSnapshot = Omit<ResponseRecord, "survey">;
 
+/** Why an attempt got no answer. */
+export const ATTEMPT_ERRORS = ["timeout", "network"] as const;
+export type AttemptError = (typeof ATTEMPT_ERRORS)[number];
+
 export interface AttemptOutcome {
   at: number;
   /** The receiver's HTTP status; null when no answer came (network error or timeout). */
   status: number | null;
-  error: "timeout" | "network" | null;
+  error: AttemptError | null;
   duration_ms: number;
 }
 

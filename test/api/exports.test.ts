@@ -110,6 +110,28 @@ describe("export validation", () => {
     expect((await exportOf("format=csv", "no-such-survey")).status).toBe(404);
   });
 
+  it("pages through rows whose ids the API did not make (the demo data's)", async () => {
+    const survey = "export-demo-ids";
+    await createSurvey(survey);
+    const ids = ["demo_export-demo-ids_2026-03-01_0", "demo_export-demo-ids_2026-03-01_1", "demo_export-demo-ids_2026-03-02_0"];
+    for (const [i, id] of ids.entries()) {
+      const at = Date.UTC(2026, 2, 1 + i);
+      await env.DB.batch([
+        env.DB.prepare("INSERT INTO invitations (id, survey_id, recipient, properties, created_at, expires_at) VALUES (?1, ?2, ?1, '{}', ?3, ?3)").bind(id, survey, at),
+        env.DB.prepare(
+          "INSERT INTO responses (id, invitation_id, survey_id, score, status, reason, created_at, updated_at, event_seq) VALUES ('rsp_' || ?1, ?1, ?2, 4, 'counted', 'tap', ?3, ?3, 1)",
+        ).bind(id, survey, at),
+      ]);
+    }
+    const first = (await (await exportOf("limit=2", survey)).json()) as { responses: { invitation: string }[]; next_cursor: string };
+    const second = await exportOf(`limit=2&cursor=${first.next_cursor}`, survey);
+    expect(second.status).toBe(200);
+    const rest = (await second.json()) as { responses: { invitation: string }[]; next_cursor: string | null };
+    expect([...first.responses, ...rest.responses].map((r) => r.invitation)).toEqual([...ids].reverse());
+    expect(rest.next_cursor).toBeNull();
+    expect((await api("PATCH", `/api/v1/responses/rsp_${ids[0]}`, { body: { status: "excluded" } })).status).toBe(200);
+  });
+
   it("keeps the JSON page when no format is asked", async () => {
     const body = (await (await exportOf("limit=2")).json()) as { responses: unknown[]; next_cursor: string | null };
     expect(body.responses).toHaveLength(2);

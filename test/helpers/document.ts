@@ -17,7 +17,8 @@ const doc = document();
 const paths = Object.entries(doc.paths).map(([path, item]) => ({
   path,
   item: item as Record<string, Operation>,
-  pattern: new RegExp(`^${path.replace(/\{path\}$/, ".+").replace(/\{\w+\}/g, "[^/]+")}$`),
+  // A trailing {path} is the router's `*`, which matches the empty rest too (/internal/).
+  pattern: new RegExp(`^${path.replace(/\{path\}$/, ".*").replace(/\{\w+\}/g, "[^/]+")}$`),
   // The router tries literal segments first where two templates match (/r/{token}/signal before /r/{token}/{score}).
   literal: path.replace(/\{\w+\}/g, "").length,
 }));
@@ -49,7 +50,8 @@ export async function checkAgainstDocument(method: string, url: string, response
   const documented = operation.responses[String(response.status)];
   if (!documented) throw new Error(`${where} answered ${response.status}, which the document does not list`);
   const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim();
-  if (!type || method === "HEAD") return;
+  // HEAD answers, 204 and 304 carry no body, whatever Content-Type they keep.
+  if (!type || method === "HEAD" || response.status === 204 || response.status === 304) return;
   const content = documented.content?.[type];
   if (!content) throw new Error(`${where} answered ${response.status} as ${type}, which the document does not list for it`);
   if (type !== "application/json") return;

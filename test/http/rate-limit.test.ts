@@ -2,6 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeAll, describe, expect, it } from "vitest";
 import { router } from "../../functions/router";
 import { BASE, api } from "../helpers/api";
+import { checkAgainstDocument } from "../helpers/document";
 import { PERSON, createSurvey, invite, pathOf, postForm } from "../helpers/respondent";
 
 /**
@@ -11,10 +12,12 @@ import { PERSON, createSurvey, invite, pathOf, postForm } from "../helpers/respo
  */
 const tight = { ...env, API_LIMITER: env.TEST_LIMITER, RESPONDENT_LIMITER: env.TEST_LIMITER };
 
+/** The router with the tight limiters; the answer must match the OpenAPI document. */
 async function call(path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
   const response = await router.fetch(new Request(`${BASE}${path}`, init), tight, ctx);
   await waitOnExecutionContext(ctx);
+  await checkAgainstDocument(init.method ?? "GET", `${BASE}${path}`, response);
   return response;
 }
 

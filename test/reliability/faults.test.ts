@@ -1,6 +1,7 @@
-import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../functions/index";
+import { checkAgainstDocument, fetchChecked } from "../helpers/document";
 import { InstrumentedD1 } from "../helpers/instrumented-d1";
 import { createSurvey, invite, pathOf, PERSON, responseOf } from "../helpers/respondent";
 
@@ -25,10 +26,11 @@ async function tapWith(db: D1Database, path: string): Promise<Response> {
     ctx,
   );
   await waitOnExecutionContext(ctx);
+  await checkAgainstDocument("GET", `http://tapscore.test${path}`, response);
   return response;
 }
 
-const tap = (path: string) => SELF.fetch(`http://tapscore.test${path}`, { headers: GERMAN });
+const tap = (path: string) => fetchChecked(`http://tapscore.test${path}`, { headers: GERMAN });
 const decision = async (invitationId: string) => {
   const row = await responseOf(invitationId);
   return row && { score: row.score, status: row.status, reason: row.reason };

@@ -208,6 +208,21 @@ describe("links that cannot be used", () => {
     expect(await countRows("events")).toBe(before);
   });
 
+  it("answers the beacon and HEAD probes of such links with the status alone", async () => {
+    const [invitation] = (await invite("flow", [{ recipient: "beacon" }])).invitations;
+    const token = new URL(invitation!.url).pathname.split("/")[2]!;
+    const forged = `http://x/r/${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}`;
+    const expired = `http://x/r/${await signToken(linkSecrets(env), { invitationId: invitation!.id, expiresAt: Date.now() - 1000 })}`;
+    expect((await visit(`${invitation!.url}/signal`, { method: "POST" })).status).toBe(204);
+    for (const [url, status] of [[forged, 404], [expired, 410]] as const) {
+      const signal = await visit(`${url}/signal`, { method: "POST" });
+      expect(signal.status).toBe(status);
+      expect(await signal.text()).toBe("");
+      expect((await visit(url, { method: "HEAD" })).status).toBe(status);
+      expect((await visit(`${url}/3`, { method: "HEAD" })).status).toBe(status);
+    }
+  });
+
   it("answers an archived survey's link with 410 closed", async () => {
     await createSurvey("flow-archived");
     const [invitation] = (await invite("flow-archived", [{ recipient: "x" }])).invitations;
