@@ -6,7 +6,7 @@ import { emailSnippet } from "../links/email-snippet";
 import { newInvitationId } from "../links/invitation-id";
 import { linkSecrets } from "../links/link-secrets";
 import { signToken } from "../links/token";
-import { checkProperties, propertiesSchema } from "../surveys/properties";
+import { checkProperties, propertiesSchema, recipientSchema } from "../surveys/properties";
 import { insertInvitations, recentlyInvited, type NewInvitation } from "../storage/invitations";
 import { IsoTime, isoTime } from "../http/time";
 import { SurveyParams, requireSurvey } from "./surveys";
@@ -15,13 +15,7 @@ export const MAX_RECIPIENTS = 1000;
 const DAY_MS = 86_400_000;
 
 const Recipient = v.strictObject({
-  recipient: v.pipe(
-    v.string(),
-    v.trim(),
-    v.minLength(1, "must not be empty"),
-    v.maxLength(200, "must be at most 200 characters"),
-    v.description("Who is invited, in your own terms (a customer id, an email address)."),
-  ),
+  recipient: recipientSchema("Who is invited, in your own terms (a customer id, an email address)."),
   email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email("must be an email address"))),
   locale: v.optional(v.pipe(v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`), v.description("The page's language; the survey's when absent."))),
   properties: v.optional(

@@ -4,7 +4,7 @@ import { parseIsoDateTime } from "../http/time";
 import { parseOrThrow } from "../http/validate";
 import { LOCALES, type Locale } from "../i18n/locales";
 import { COMMENT_MAX_LENGTH, cleanComment } from "../counting/comment";
-import { checkProperties, propertiesSchema } from "../surveys/properties";
+import { checkProperties, propertiesSchema, recipientSchema } from "../surveys/properties";
 import type { StoredSurvey } from "../storage/surveys";
 
 /** A score collected elsewhere (an in-app widget, a kiosk, a call centre, another tool's history). */
@@ -25,13 +25,7 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** The body as one schema; the survey's scale, the comment's length, its segments and the time are checked in code. */
 export const IngestBody = v.strictObject({
-  recipient: v.pipe(
-    v.string(),
-    v.trim(),
-    v.minLength(1, "must not be empty"),
-    v.maxLength(200, "must be at most 200 characters"),
-    v.description("Who answered, in your own terms (a customer id, an email address)."),
-  ),
+  recipient: recipientSchema("Who answered, in your own terms (a customer id, an email address)."),
   score: v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.description("On the survey's scale.")),
   comment: v.optional(v.nullable(v.pipe(v.string("must be a string"), v.description(`At most ${COMMENT_MAX_LENGTH} characters.`)))),
   locale: v.optional(v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`)),

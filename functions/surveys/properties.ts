@@ -13,6 +13,10 @@ const propertyValue = v.pipe(
   v.maxLength(100, "must be at most 100 characters"),
 );
 
+/** The person a row is about, in the caller's own terms (a customer id, an email address). */
+export const recipientSchema = (description: string) =>
+  v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(200, "must be at most 200 characters"), v.description(description));
+
 export const propertiesSchema = v.record(v.pipe(v.string(), v.regex(PROPERTY_KEY_PATTERN, "keys must be snake_case")), propertyValue);
 
 /** The property keys a survey keeps: the built-in dimensions (locale has its own field) and its segments. */

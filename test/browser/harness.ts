@@ -18,7 +18,7 @@ export interface Server {
 
 const BIN = join(process.cwd(), "node_modules", ".bin");
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
