@@ -23,6 +23,7 @@ export default defineConfig(async () => {
                   ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
                   LINK_SECRET: "test-link-secret-0123456789abcdef",
                   SESSION_SECRET: "test-session-secret-0123456789abcdef",
+                  ENVIRONMENT: "development",
                 },
                 // Empty databases for test/migrations/: one built from schema.sql, the others from migrations.
                 d1Databases: ["TEST_SCHEMA_DB", "TEST_MIGRATED_DB", "TEST_UPGRADED_DB"],

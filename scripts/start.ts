@@ -51,7 +51,7 @@ const wranglerOutput = createWranglerFilter();
 // which the tick loop below makes untrue.
 const worker = spawnGroup(
   "wrangler",
-  ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", "--show-interactive-dev-session=false"],
+  ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", "--show-interactive-dev-session=false", "--var", "ENVIRONMENT:development"],
   // Piped output loses wrangler's colours unless asked for them.
   { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}) } },
 );

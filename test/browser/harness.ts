@@ -44,7 +44,7 @@ export async function startServer(): Promise<Server> {
   const linkSecret = "browser-link-secret-0123456789abcdef";
   const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false" };
   await run(["d1", "execute", "DB", "--local", "--persist-to", state, "--file=schema.sql"], env);
-  const vars = [`ADMIN_TOKEN:${adminToken}`, `LINK_SECRET:${linkSecret}`, "SESSION_SECRET:browser-session-secret-0123456789"];
+  const vars = [`ADMIN_TOKEN:${adminToken}`, `LINK_SECRET:${linkSecret}`, "SESSION_SECRET:browser-session-secret-0123456789", "ENVIRONMENT:development"];
   const child: ChildProcess = spawn(
     join(BIN, "wrangler"),
     ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", "--test-scheduled", ...vars.flatMap((v) => ["--var", v])],
