@@ -31,7 +31,7 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
   try {
     written = await recordQueuedEvents(env.DB, unique.map(toQueuedEvent));
   } catch (error) {
-    console.error("TAPS: event batch failed, retrying", error instanceof Error ? error.message : typeof error);
+    console.error("TAPS: event batch failed, retrying", error instanceof Error ? error.name : typeof error);
     for (const { message } of valid) retry(message);
     return;
   }
@@ -47,7 +47,7 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
       try {
         await writeDecision(env.DB, invitationId, taps[0]!.survey_id, written.histories.get(invitationId) ?? [], now, commented?.comment, outbox);
       } catch (error) {
-        console.error("TAPS: decision failed, retrying", error instanceof Error ? error.message : typeof error);
+        console.error("TAPS: decision failed, retrying", error instanceof Error ? error.name : typeof error);
         failed.add(invitationId);
       }
     }),
