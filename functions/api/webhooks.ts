@@ -4,7 +4,9 @@ import { ApiError, badRequest, notFound } from "../http/errors";
 import { queryInteger, queryText } from "../http/query";
 import type { ValidatedRequest } from "../http/route";
 import { IsoTime, isoTime } from "../http/time";
+import { withoutControlCharacters } from "../http/text";
 import { randomBytes, toHex } from "../security/secrets";
+import { checkWebhookUrl } from "../security/webhook-url";
 import { getSurvey } from "../storage/surveys";
 import {
   ATTEMPT_ERRORS,
@@ -21,31 +23,23 @@ import {
   type Webhook as StoredWebhook,
 } from "../storage/webhooks";
 import { SURVEY_ID_PATTERN } from "../surveys/survey-input";
+import { webhookUrlRules } from "../webhooks/deliver";
 import { generateWebhookSecret } from "../webhooks/signing";
 
 /** Every counted response fans out to every endpoint in the request that stored it: keep that bounded. */
 export const MAX_WEBHOOKS = 50;
 
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/** https anywhere; plain http only to this machine, for a receiver during local development. */
-export function isAllowedWebhookUrl(raw: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password) return false;
-  return url.protocol === "https:" || (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname));
-}
-
 export const NewWebhook = v.strictObject({
   url: v.pipe(
     v.string("must be a URL"),
-    v.description("https; plain http only to localhost, 127.0.0.1 or [::1], for a receiver during local development."),
+    v.description(
+      "https to a public host, on any port, without user name or password. Private, loopback, link-local, shared, multicast, " +
+        "reserved and documentation addresses (in any spelling) and internal names (localhost, .internal, .local, .lan, " +
+        "names without a dot, …) are refused; local development alone also takes this machine, over plain http too.",
+    ),
     v.maxLength(2048, "must be at most 2048 characters"),
-    v.check(isAllowedWebhookUrl, "must be an https URL without credentials (http only to localhost or 127.0.0.1, for local development)"),
+    // Kept as sent: a control character the URL parser would drop or escape would make it another URL than the one stored.
+    withoutControlCharacters(),
   ),
   events: v.pipe(
     v.array(v.picklist(WEBHOOK_EVENTS, `must be among ${WEBHOOK_EVENTS.join(", ")}`)),
@@ -99,7 +93,10 @@ export const Delivery = v.object({
     v.object({
       at: IsoTime,
       status: v.pipe(v.nullable(v.pipe(v.number(), v.integer())), v.description("The receiver's HTTP status; null when it did not answer.")),
-      error: v.nullable(v.picklist(ATTEMPT_ERRORS)),
+      error: v.pipe(
+        v.nullable(v.picklist(ATTEMPT_ERRORS)),
+        v.description("Why no status: timeout, network (nothing more of the failure is kept), or refused: the URL is not one webhooks may reach, so nothing was sent."),
+      ),
       duration_ms: v.pipe(v.number(), v.integer()),
     }),
   ),
@@ -121,6 +118,9 @@ const present = (webhook: StoredWebhook): Webhook => ({ ...webhook, created_at: 
 /** POST /api/v1/webhooks — the signing secret is in this answer and never again. */
 export async function createWebhook(request: ValidatedRequest<unknown, unknown, v.InferOutput<typeof NewWebhook>>, env: Env): Promise<Response> {
   const input = request.input.body;
+  // Judged here rather than in NewWebhook: whether this machine may be called depends on env.
+  const target = checkWebhookUrl(input.url, webhookUrlRules(env));
+  if (!target.ok) throw badRequest("invalid_field", `url: ${target.problem}`, "url");
   const survey = input.survey ?? null;
   if (survey !== null && !(await getSurvey(env.DB, survey))) throw badRequest("invalid_field", "survey: no survey has this id.", "survey");
   if ((await countWebhooks(env.DB)) >= MAX_WEBHOOKS) {

@@ -34,8 +34,11 @@ export interface SurveyFacts {
 /** A stored response as the payload shows it: the same fields as the responses API. */
 export type ResponseSnapshot = Omit<ResponseRecord, "survey">;
 
-/** Why an attempt got no answer. */
-export const ATTEMPT_ERRORS = ["timeout", "network"] as const;
+/**
+ * Why an attempt got no answer: no more than that is kept (a fetch error's text can name addresses).
+ * refused: the URL is not one webhooks may reach (functions/security/webhook-url.ts), so nothing was sent.
+ */
+export const ATTEMPT_ERRORS = ["timeout", "network", "refused"] as const;
 export type AttemptError = (typeof ATTEMPT_ERRORS)[number];
 
 export interface AttemptOutcome {

@@ -15,6 +15,8 @@ export const isDelivered = (outcome: AttemptOutcome): boolean => outcome.status 
 export function afterAttempt(attemptsBefore: number, outcome: AttemptOutcome): NextState {
   const attempts = attemptsBefore + 1;
   if (isDelivered(outcome)) return { status: "delivered", attempts, next_attempt_at: null };
+  // The URL will not become reachable by waiting: it takes a new webhook.
+  if (outcome.error === "refused") return { status: "failed", attempts, next_attempt_at: null };
   const delay = RETRY_DELAYS_MS[attempts - 1];
   if (delay === undefined) return { status: "failed", attempts, next_attempt_at: null };
   return { status: "pending", attempts, next_attempt_at: outcome.at + delay };

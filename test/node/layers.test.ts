@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /** Pure modules: no storage, no bindings, no network. They carry the most tests. */
-const PURE = ["scoring", "i18n", "links", "counting/counting-rule.ts", "counting/request-signals.ts", "rollups/days.ts", "rollups/buckets.ts", "rollups/plan.ts", "webhooks/events.ts", "webhooks/payloads.ts", "webhooks/retry.ts"];
+const PURE = ["scoring", "i18n", "links", "counting/counting-rule.ts", "counting/request-signals.ts", "rollups/days.ts", "rollups/buckets.ts", "rollups/plan.ts", "webhooks/events.ts", "webhooks/payloads.ts", "webhooks/retry.ts", "security/webhook-url.ts"];
 
 const root = resolve(import.meta.dirname, "../../functions");
 

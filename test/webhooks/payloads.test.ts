@@ -134,4 +134,9 @@ describe("retries", () => {
     expect(afterAttempt(0, { at: 0, status: 301, error: null, duration_ms: 1 }).status).toBe("pending");
     expect(afterAttempt(0, { at: 0, status: null, error: "timeout", duration_ms: 10_000 }).status).toBe("pending");
   });
+
+  it("give up at once on a URL webhooks may not reach: waiting does not change it", () => {
+    expect(afterAttempt(0, { at: 5, status: null, error: "refused", duration_ms: 0 })).toEqual({ status: "failed", attempts: 1, next_attempt_at: null });
+    expect(afterAttempt(2, { at: 5, status: null, error: "refused", duration_ms: 0 })).toEqual({ status: "failed", attempts: 3, next_attempt_at: null });
+  });
 });
