@@ -37,4 +37,31 @@ describe("internal reports in Chromium", () => {
     expect(cookies.find((c) => c.name === "tapscore_session")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
     await context.close();
   });
+
+  it("render the sign-in page and the reports under their own Content-Security-Policy", async () => {
+    // No bypassCSP here: what the page needs must be what the policy allows.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const refused: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    const signInPage = await page.goto(`${server.base}/internal/sign-in`);
+    expect(signInPage?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+    // The inline <style> applied: the form is narrow.
+    // A string, as this project compiles without the DOM's types.
+    const maxWidth = (selector: string) => page.evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).maxWidth`);
+    expect(await maxWidth("main")).toBe("448px");
+
+    // Chromium posts the form with Sec-Fetch-Site: same-origin, which the gate asks for.
+    await page.getByLabel("Admin token or API key with reports:read").fill(server.adminToken);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${server.base}/internal/`);
+    const reports = await page.reload();
+    expect(reports?.status()).toBe(200);
+    expect(reports?.headers()["x-frame-options"]).toBe("DENY");
+    expect(await maxWidth("body")).toBe("992px");
+    expect(refused).toEqual([]);
+    await context.close();
+  });
 });
