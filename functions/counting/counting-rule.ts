@@ -1,4 +1,4 @@
-import type { ClientClass, EventKind, RuleEvent } from "../storage/events";
+import type { ClientClass, EventKind, RuleEvent, Signals } from "../storage/events";
 import type { Decision, Reason } from "../storage/responses";
 
 /**
@@ -11,6 +11,7 @@ import type { Decision, Reason } from "../storage/responses";
  * - a sweep: three or more different scores of one email fetched in one burst by one kind of client;
  * - a replay: a form POST repeated with the same one-time form id;
  * - a form POST from a page that a scanner, not a person, loaded;
+ * - a form POST or beacon from another site's page (whoever's browser sent it, the choice was not made on ours);
  * - a request from a cloud or scanner network without a browser's navigation headers.
  * Everything else is a person: one tap counts at once (people without JavaScript get no second
  * step), a later tap or form choice replaces it, and the latest human choice wins.
@@ -31,6 +32,16 @@ const PAGE_LOADS: ReadonlySet<EventKind> = new Set(["tap", "view"]);
 const CHOICE_KINDS: ReadonlySet<EventKind> = new Set(["tap", "choose", "comment", "ingest"]);
 /** Requests our page makes: form posts and the beacon. */
 const POST_KINDS: ReadonlySet<EventKind> = new Set(["choose", "comment", "signal"]);
+
+/**
+ * A POST that another site's page made: the browser said so (Sec-Fetch-Site cross-site, or same-site:
+ * a sibling subdomain is not our page either), or, where it sends no Sec-Fetch-Site, its Origin named
+ * another origin. Our forms and beacon post to their own origin. The respondent route refuses such a
+ * form with this same test, so the page and the rule cannot disagree.
+ */
+export function fromAnotherSite(signals: Signals): boolean {
+  return signals.fetch_site === "cross-site" || signals.fetch_site === "same-site" || signals.origin_mismatch === true;
+}
 
 type Verdict = { human: true } | { human: false; reason: Reason };
 const HUMAN: Verdict = { human: true };
@@ -81,6 +92,11 @@ function judgeAll(ordered: readonly RuleEvent[]): Map<number, Verdict> {
       lastPageLoadByLook.set(requestLook(event), verdict);
       personLoadedPage ||= verdict.human;
     } else if (POST_KINDS.has(event.kind)) {
+      if (fromAnotherSite(event.signals)) {
+        // Never a choice nor a confirmation; and its form id proves nothing, so it does not use one up.
+        verdicts.set(event.seq, notHuman(event.client === "browser" ? "cross_site" : clientReason(event.client)));
+        continue;
+      }
       const nonce = event.signals.nonce;
       const replayed = nonce !== undefined && nonce !== "" && usedNonces.has(nonce);
       if (nonce) usedNonces.add(nonce);

@@ -70,7 +70,11 @@ export interface CfLike {
 /** AS numbers are unsigned 32-bit; anything else in request.cf is not one. */
 const isAsn = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0 && value <= 0xffff_ffff;
 
-export function requestFacts(headers: Headers, cf: CfLike | undefined): RequestFacts {
+/**
+ * `ownOrigin` is the origin the request was sent to (our pages post to themselves): an Origin header
+ * naming another one is kept as a signal. Without it (tests of other facts, ingestion) none is kept.
+ */
+export function requestFacts(headers: Headers, cf: CfLike | undefined, ownOrigin?: string): RequestFacts {
   const rawAsn = cf?.asn;
   const asn = isAsn(rawAsn) ? rawAsn : null;
   const country = typeof cf?.country === "string" && /^[A-Z0-9]{2}$/.test(cf.country) ? cf.country : null;
@@ -83,6 +87,9 @@ export function requestFacts(headers: Headers, cf: CfLike | undefined): RequestF
   if (site) signals.fetch_site = site;
   if (dest) signals.fetch_dest = dest;
   if (headers.get("sec-fetch-user") === "?1") signals.fetch_user = true;
+  const origin = headers.get("origin")?.trim().toLowerCase();
+  // "null" is what a page with our no-referrer policy sends on its own form posts: no evidence either way.
+  if (ownOrigin !== undefined && origin && origin !== "null" && origin !== ownOrigin.toLowerCase()) signals.origin_mismatch = true;
   if (headers.get("accept-language")) signals.accept_language = true;
   if (asn !== null && CLOUD_ASNS.has(asn)) signals.cloud = true;
   return { client: classifyUserAgent(headers.get("user-agent")), asn, country, signals };

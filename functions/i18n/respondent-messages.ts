@@ -14,7 +14,7 @@ export interface ErrorPage {
   body: string;
 }
 
-export type ErrorKind = "expired" | "invalid" | "closed" | "tooManyRequests" | "serverError";
+export type ErrorKind = "expired" | "invalid" | "closed" | "tooManyRequests" | "serverError" | "crossSite";
 
 export interface RespondentMessages {
   pageTitle: string;
@@ -27,6 +27,12 @@ export interface RespondentMessages {
   commentHint: string;
   /** {max} */
   commentTooLong: string;
+  /** {max}: a form too large to receive; the comment's first {max} characters are shown back */
+  commentCut: string;
+  /** A form too large to receive, with no comment to show back */
+  tooLarge: string;
+  /** A comment sent in bytes that are not UTF-8: shown back as far as it could be read */
+  commentUnreadable: string;
   sendComment: string;
   commentSaved: string;
   answerUpdated: string;
@@ -49,6 +55,9 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentLabel: "Your comment",
     commentHint: "Optional, up to {max} characters",
     commentTooLong: "Your comment is too long. Please keep it to {max} characters.",
+    commentCut: "Your comment was too long to receive, so nothing was saved. Its first {max} characters are below: please check them and send again.",
+    tooLarge: "What you sent was too large to receive, so nothing was saved.",
+    commentUnreadable: "Part of your comment could not be read, so nothing was saved. Please check it below and send it again.",
     sendComment: "Send comment",
     commentSaved: "Your comment has been saved.",
     answerUpdated: "Your answer has been updated.",
@@ -78,6 +87,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
         title: "Something went wrong",
         body: "Your answer may not have been saved. Please try again in a moment.",
       },
+      crossSite: {
+        title: "Nothing was changed",
+        body: "This answer was sent from another website, so we did not change anything. To answer, please open the link in the email you received.",
+      },
     },
   },
   nl: {
@@ -88,6 +101,9 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentLabel: "Uw opmerking",
     commentHint: "Optioneel, maximaal {max} tekens",
     commentTooLong: "Uw opmerking is te lang. Gebruik maximaal {max} tekens.",
+    commentCut: "Uw opmerking was te lang om te ontvangen, dus er is niets opgeslagen. Hieronder staan de eerste {max} tekens: controleer ze en verstuur ze opnieuw.",
+    tooLarge: "Wat u verstuurde was te groot om te ontvangen, dus er is niets opgeslagen.",
+    commentUnreadable: "Een deel van uw opmerking kon niet worden gelezen, dus er is niets opgeslagen. Controleer de opmerking hieronder en verstuur deze opnieuw.",
     sendComment: "Opmerking versturen",
     commentSaved: "Uw opmerking is opgeslagen.",
     answerUpdated: "Uw antwoord is bijgewerkt.",
@@ -117,6 +133,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
         title: "Er is iets misgegaan",
         body: "Uw antwoord is mogelijk niet opgeslagen. Probeer het over een ogenblik opnieuw.",
       },
+      crossSite: {
+        title: "Er is niets gewijzigd",
+        body: "Dit antwoord is vanaf een andere website verstuurd, dus we hebben niets gewijzigd. Open de link in de e-mail die u hebt ontvangen om te antwoorden.",
+      },
     },
   },
   de: {
@@ -127,6 +147,9 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentLabel: "Ihr Kommentar",
     commentHint: "Optional, höchstens {max} Zeichen",
     commentTooLong: "Ihr Kommentar ist zu lang. Bitte verwenden Sie höchstens {max} Zeichen.",
+    commentCut: "Ihr Kommentar war zu lang, daher wurde nichts gespeichert. Unten stehen die ersten {max} Zeichen: Bitte prüfen Sie sie und senden Sie sie erneut.",
+    tooLarge: "Ihre Eingabe war zu groß, daher wurde nichts gespeichert.",
+    commentUnreadable: "Ein Teil Ihres Kommentars konnte nicht gelesen werden, daher wurde nichts gespeichert. Bitte prüfen Sie ihn unten und senden Sie ihn erneut.",
     sendComment: "Kommentar senden",
     commentSaved: "Ihr Kommentar wurde gespeichert.",
     answerUpdated: "Ihre Antwort wurde aktualisiert.",
@@ -156,6 +179,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
         title: "Etwas ist schiefgelaufen",
         body: "Ihre Antwort wurde möglicherweise nicht gespeichert. Bitte versuchen Sie es in einem Moment erneut.",
       },
+      crossSite: {
+        title: "Es wurde nichts geändert",
+        body: "Diese Antwort wurde von einer anderen Website gesendet, daher haben wir nichts geändert. Um zu antworten, öffnen Sie bitte den Link in der E-Mail, die Sie erhalten haben.",
+      },
     },
   },
   sv: {
@@ -166,6 +193,9 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentLabel: "Din kommentar",
     commentHint: "Valfritt, högst {max} tecken",
     commentTooLong: "Kommentaren är för lång. Använd högst {max} tecken.",
+    commentCut: "Kommentaren var för lång för att tas emot, så inget sparades. De första {max} tecknen står nedan: kontrollera dem och skicka igen.",
+    tooLarge: "Det du skickade var för stort för att tas emot, så inget sparades.",
+    commentUnreadable: "En del av kommentaren kunde inte läsas, så inget sparades. Kontrollera den nedan och skicka igen.",
     sendComment: "Skicka kommentar",
     commentSaved: "Din kommentar har sparats.",
     answerUpdated: "Ditt svar har uppdaterats.",
@@ -195,6 +225,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
         title: "Något gick fel",
         body: "Ditt svar kanske inte sparades. Försök igen om en liten stund.",
       },
+      crossSite: {
+        title: "Inget har ändrats",
+        body: "Svaret skickades från en annan webbplats, så vi har inte ändrat något. Öppna länken i mejlet du fick för att svara.",
+      },
     },
   },
   pl: {
@@ -206,6 +240,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     // "Limit znaków: {max}" sidesteps Polish plural forms of "znak" for any limit.
     commentHint: "Opcjonalnie, limit znaków: {max}",
     commentTooLong: "Komentarz jest za długi. Limit znaków: {max}.",
+    // The start of the comment is shown back; "limit znaków" again sidesteps plural forms.
+    commentCut: "Komentarz był za długi, więc nic nie zostało zapisane. Poniżej jest jego początek (limit znaków: {max}): sprawdź go i wyślij ponownie.",
+    tooLarge: "Przesłane dane były za duże, więc nic nie zostało zapisane.",
+    commentUnreadable: "Części komentarza nie udało się odczytać, więc nic nie zostało zapisane. Sprawdź go poniżej i wyślij ponownie.",
     sendComment: "Wyślij komentarz",
     commentSaved: "Komentarz został zapisany.",
     answerUpdated: "Twoja odpowiedź została zaktualizowana.",
@@ -234,6 +272,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
       serverError: {
         title: "Coś poszło nie tak",
         body: "Twoja odpowiedź mogła nie zostać zapisana. Spróbuj ponownie za chwilę.",
+      },
+      crossSite: {
+        title: "Nic nie zostało zmienione",
+        body: "Ta odpowiedź została wysłana z innej strony internetowej, więc nic nie zmieniliśmy. Aby odpowiedzieć, otwórz link z otrzymanej wiadomości e-mail.",
       },
     },
   },

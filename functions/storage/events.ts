@@ -21,6 +21,11 @@ export interface Signals {
   fetch_site?: string;
   fetch_dest?: string;
   fetch_user?: boolean;
+  /**
+   * An Origin header naming another origin than ours: a POST from another site's page, told apart this
+   * way where a browser sends no Sec-Fetch-Site. "null" (our pages' no-referrer policy) is not a mismatch.
+   */
+  origin_mismatch?: boolean;
   accept_language?: boolean;
   /** From a request of a network that hosts scanners and clouds rather than people. */
   cloud?: boolean;

@@ -12,6 +12,7 @@ export const REASONS = [
   "override",
   "sweep",
   "replay",
+  "cross_site",
   "cloud_network",
   "headless_client",
   "bot_client",

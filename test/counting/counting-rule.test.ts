@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SWEEP_DISTINCT_SCORES, SWEEP_GAP_MS, decide } from "../../functions/counting/counting-rule";
+import { SWEEP_DISTINCT_SCORES, SWEEP_GAP_MS, decide, fromAnotherSite } from "../../functions/counting/counting-rule";
 import { type EventKind, type RuleEvent, type ClientClass, type Signals } from "../../functions/storage/events";
 
 /** An event before it has a place in the history; `history` numbers them in arrival order. */
@@ -255,6 +255,54 @@ describe("decide: form replays", () => {
   });
 });
 
+describe("decide: posts from another site", () => {
+  /** Another site's page posting our form from the person's own browser: everything else is the person's. */
+  const crossSite = (nonce: string, extra: Signals = {}): Signals => ({ ...formPost(nonce), fetch_site: "cross-site", origin_mismatch: true, ...extra });
+  const forged = (kind: "choose" | "comment", score: number, at: number, signals: Signals = crossSite("x1")) => event(kind, score, at, "browser", signals);
+
+  it("tells them by Sec-Fetch-Site (cross-site, same-site) or, without it, by the Origin", () => {
+    expect(fromAnotherSite({ fetch_site: "cross-site" })).toBe(true);
+    expect(fromAnotherSite({ fetch_site: "same-site" })).toBe(true);
+    expect(fromAnotherSite({ origin_mismatch: true })).toBe(true);
+    expect(fromAnotherSite({ fetch_site: "same-origin" })).toBe(false);
+    expect(fromAnotherSite({ fetch_site: "none" })).toBe(false);
+    expect(fromAnotherSite({})).toBe(false);
+  });
+
+  it("a forged choice and comment do not replace the person's counted choice", () => {
+    const person = [personTap(5, T0), personComment(5, T0 + MINUTE, "n1")];
+    expect(decide(history(...person))).toEqual({ score: 5, status: "counted", reason: "confirmed" });
+    expect(decide(history(...person, forged("comment", 1, T0 + 2 * MINUTE)))).toEqual({ score: 5, status: "counted", reason: "confirmed" });
+    expect(decide(history(...person, forged("choose", 1, T0 + 2 * MINUTE, { ...crossSite("x2"), fetch_site: "same-site" })))).toEqual({
+      score: 5,
+      status: "counted",
+      reason: "confirmed",
+    });
+  });
+
+  it("an old browser's forged post, told by its Origin alone, does not either", () => {
+    const events = history(personTap(4, T0, oldBrowser), forged("choose", 1, T0 + MINUTE, { ...oldBrowser, nonce: "x1", origin_mismatch: true }));
+    expect(decide(events)).toEqual({ score: 4, status: "counted", reason: "tap" });
+  });
+
+  it("a forged post does not confirm a lone tap, nor does another site's beacon", () => {
+    const tap = personTap(3, T0);
+    expect(decide(history(tap, forged("choose", 3, T0 + MINUTE)))).toEqual({ score: 3, status: "counted", reason: "tap" });
+    const beacon = event("signal", null, T0 + 5 * SECOND, "browser", { fetch_site: "cross-site", fetch_mode: "no-cors", trusted_input: true });
+    expect(decide(history(tap, beacon))).toEqual({ score: 3, status: "counted", reason: "tap" });
+  });
+
+  it("the person's later post still counts after a forged one, even one that named the person's form id", () => {
+    const events = history(personTap(5, T0), forged("choose", 1, T0 + MINUTE, crossSite("n1")), personChoose(2, T0 + 2 * MINUTE, "n1"));
+    expect(decide(events)).toEqual({ score: 2, status: "counted", reason: "confirmed" });
+  });
+
+  it("forged posts alone are suspected as cross_site; a bot's keeps its client's reason", () => {
+    expect(decide(history(forged("choose", 2, T0)))).toEqual({ score: 2, status: "suspected", reason: "cross_site" });
+    expect(decide(history(event("comment", 2, T0, "bot", crossSite("x1"))))).toEqual({ score: 2, status: "suspected", reason: "bot_client" });
+  });
+});
+
 describe("decide: overrides", () => {
   const person = [personTap(4, T0)];
   const scanner = sweep(CSAT, T0, 100);
@@ -448,6 +496,31 @@ describe("decide: properties", () => {
           expect(decide(interleave(base, scanner, picks))).toEqual(alone);
         },
       ),
+      RUNS,
+    );
+  });
+
+  it("posts from another site added anywhere never change a person's decision", () => {
+    const foreignArb: fc.Arbitrary<Draft> = fc.record({
+      kind: fc.constantFrom<EventKind>("choose", "comment", "signal"),
+      score: fc.option(scoreArb, { nil: null }),
+      at: timeArb,
+      client: fc.constant<ClientClass>("browser"),
+      signals: fc.tuple(signalsArb, fc.constantFrom("cross-site", "same-site", "origin")).map(([signals, how]): Signals => {
+        const { fetch_site: _site, nonce, ...rest } = signals;
+        return {
+          ...rest,
+          // Told by Sec-Fetch-Site, or by the Origin of a browser that sends no Sec-Fetch-Site.
+          ...(how === "origin" ? { origin_mismatch: true } : { fetch_site: how }),
+          // Any form id, the person's own among them: another site can copy one.
+          ...(nonce ? { nonce: `person-${nonce.slice(1)}` } : {}),
+        };
+      }),
+    });
+    fc.assert(
+      fc.property(personDraftsArb, fc.array(foreignArb, { maxLength: 10 }), fc.array(fc.boolean(), { maxLength: 25 }), (person, foreign, picks) => {
+        expect(decide(interleave(person, foreign, picks))).toEqual(decide(history(...person)));
+      }),
       RUNS,
     );
   });

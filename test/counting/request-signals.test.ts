@@ -233,3 +233,28 @@ describe("requestFacts: cloud networks", () => {
     expect(JSON.stringify(result)).not.toContain("Chrome/131");
   });
 });
+
+describe("requestFacts: Origin", () => {
+  const OURS = "https://feedback.example.com";
+  const withOrigin = (origin: string) => requestFacts(new Headers({ "user-agent": chrome, origin }), undefined, OURS).signals;
+
+  it.each(["https://evil.example", "http://feedback.example.com", "https://feedback.example.com:8443", "https://sub.feedback.example.com"])(
+    "an Origin of another origin, %s, is kept as a mismatch",
+    (origin) => {
+      expect(withOrigin(origin)).toEqual({ origin_mismatch: true });
+    },
+  );
+
+  it.each([
+    ["ours", OURS],
+    ["ours in capitals", "HTTPS://Feedback.Example.com"],
+    ['"null" (our pages\' no-referrer policy)', "null"],
+    ["empty", ""],
+  ])("an Origin that is %s is no mismatch", (_what, origin) => {
+    expect(withOrigin(origin)).toEqual({});
+  });
+
+  it("without our origin to compare with, no mismatch is recorded", () => {
+    expect(requestFacts(new Headers({ origin: "https://evil.example" }), undefined).signals).toEqual({});
+  });
+});

@@ -51,6 +51,18 @@ export function postForm(url: string, fields: Record<string, string>, headers: R
   });
 }
 
+/**
+ * A form body posted with exactly these headers: postForm's are a person's on our own page; this one
+ * is for another site's page, an old browser's or a body of any size.
+ */
+export function postBody(url: string, body: string, headers: Record<string, string>) {
+  return fetchChecked(`http://tapscore.test${pathOf(url)}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body,
+  });
+}
+
 export async function responseOf(invitationId: string) {
   return env.DB.prepare("SELECT * FROM responses WHERE invitation_id = ?1").bind(invitationId).first<{
     id: string;

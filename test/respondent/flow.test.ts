@@ -3,7 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { linkSecrets } from "../../functions/links/link-secrets";
 import { signToken } from "../../functions/links/token";
 import { api, errorOf } from "../helpers/api";
-import { countRows, createSurvey, invite, nonceOf, postForm, responseOf, visit, PERSON } from "../helpers/respondent";
+import { decide } from "../../functions/counting/counting-rule";
+import { COMMENT_MAX_LENGTH } from "../../functions/counting/comment";
+import { MAX_FORM_BYTES } from "../../functions/respondent/routes";
+import { eventHistory } from "../../functions/storage/events";
+import { countRows, createSurvey, invite, nonceOf, postBody, postForm, responseOf, visit, PERSON } from "../helpers/respondent";
 
 beforeAll(async () => {
   await createSurvey("flow", { segments: ["agent"], touchpoint: "support", follow_up: { en: "What could we do better?" } });
@@ -138,6 +142,154 @@ describe("a person's tap", () => {
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("too long");
     expect((await responseOf(invitation!.id))!.comment).toBeNull();
+  });
+});
+
+describe("long comments in any script", () => {
+  // "€" is 3 UTF-8 bytes, 9 once percent-encoded; "😀" is 4 bytes (12 encoded) and 2 UTF-16 units, 1 code point.
+  it.each([
+    ["€", "a 3-byte character"],
+    ["😀", "a 4-byte emoji"],
+  ])("takes %s × 2,000 (%s) and keeps it exactly; 2,001 come back in the textarea", async (character) => {
+    const [invitation] = (await invite("flow", [{ recipient: `long-${character}` }])).invitations;
+    await visit(invitation!.links["4"]!);
+    const longest = character.repeat(COMMENT_MAX_LENGTH);
+    const saved = await postForm(invitation!.url, { action: "comment", score: "4", comment: longest });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain(`>${longest}</textarea>`);
+    expect((await responseOf(invitation!.id))!.comment).toBe(longest);
+
+    const tooLong = character.repeat(COMMENT_MAX_LENGTH + 1);
+    const refused = await postForm(invitation!.url, { action: "comment", score: "4", comment: tooLong });
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(page).toContain("too long");
+    expect(page).toContain(`>${tooLong}</textarea>`);
+    expect((await responseOf(invitation!.id))!.comment).toBe(longest);
+  });
+
+  it("shows a comment over the limit back escaped", async () => {
+    const [invitation] = (await invite("flow", [{ recipient: "long-markup" }])).invitations;
+    await visit(invitation!.links["2"]!);
+    const markup = "</textarea><script>alert(1)</script>&";
+    const comment = markup + "ж".repeat(COMMENT_MAX_LENGTH + 1 - markup.length);
+    const refused = await postForm(invitation!.url, { action: "comment", score: "2", comment });
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(page).toContain(`>&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;${"ж".repeat(COMMENT_MAX_LENGTH + 1 - markup.length)}</textarea>`);
+    expect(page).not.toContain("<script>alert(1)");
+  });
+
+  it("answers a form far over the limit with a localized 413 page that keeps the comment's first 2,000 characters", async () => {
+    const [invitation] = (await invite("flow", [{ recipient: "huge-comment", locale: "de" }])).invitations;
+    await visit(invitation!.links["5"]!);
+    await postForm(invitation!.url, { action: "comment", score: "5", comment: "Gut" });
+    // 200,000 "€": 1.8 MB encoded, over the 1 MiB any other route may declare.
+    const body = new URLSearchParams({ nonce: "n".repeat(16), action: "comment", score: "5", comment: "€".repeat(200_000) }).toString();
+    expect(body.length).toBeGreaterThan(1_048_576);
+    const response = await postBody(invitation!.url, body, { ...PERSON, "sec-fetch-site": "same-origin" });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain('<html lang="de">');
+    expect(page).toContain("Ihr Kommentar war zu lang");
+    expect(page).toContain(`>${"€".repeat(COMMENT_MAX_LENGTH)}</textarea>`);
+    expect((await responseOf(invitation!.id))!.comment).toBe("Gut");
+  });
+
+  it("answers a body over the limit that holds no comment with the scale and a 413", async () => {
+    const [invitation] = (await invite("flow", [{ recipient: "huge-junk" }])).invitations;
+    const before = await countRows("events");
+    const response = await postBody(invitation!.url, `junk=${"x".repeat(MAX_FORM_BYTES)}`, { ...PERSON, "sec-fetch-site": "same-origin" });
+    expect(response.status).toBe(413);
+    const page = await response.text();
+    expect(page).toContain("too large to receive");
+    expect(page).not.toContain('aria-pressed="true"');
+    expect(await countRows("events")).toBe(before);
+  });
+});
+
+describe("posts from another site", () => {
+  const EVIL = "https://evil.example";
+  /** A person's own browser, on another site's page that posts our form. */
+  const CROSS_SITE = { ...PERSON, "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", origin: EVIL };
+  /** Safari before 16.4 sends no Sec-Fetch headers; its Origin still names the page. */
+  const OLD_SAFARI = {
+    "user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 15_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.6 Mobile/15E148 Safari/604.1",
+    "accept-language": "en-GB,en;q=0.9",
+  };
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const decision = async (invitationId: string) => {
+    const row = await responseOf(invitationId);
+    return row && { score: row.score, status: row.status, reason: row.reason, comment: row.comment };
+  };
+  const lastEvent = async (invitationId: string) => {
+    const row = await env.DB.prepare("SELECT kind, score, signals FROM events WHERE invitation_id = ?1 ORDER BY seq DESC LIMIT 1")
+      .bind(invitationId)
+      .first<{ kind: string; score: number | null; signals: string }>();
+    return row && { ...row, signals: JSON.parse(row.signals) as Record<string, unknown> };
+  };
+
+  it("never change the counted answer: 403, nothing changed, the post kept as an event; a same-origin post still changes it", async () => {
+    const [invitation] = (await invite("flow", [{ recipient: "csrf-target" }])).invitations;
+    const html = await (await visit(invitation!.links["5"]!)).text();
+    await postForm(invitation!.url, { action: "comment", score: "5", comment: "Great service", nonce: nonceOf(html) });
+    const counted = { score: 5, status: "counted", reason: "confirmed", comment: "Great service" };
+    expect(await decision(invitation!.id)).toEqual(counted);
+
+    const forged = await postBody(invitation!.url, form({ action: "comment", score: "1", comment: "Terrible", nonce: "f".repeat(16) }), CROSS_SITE);
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await forged.text();
+    expect(page).toContain("Nothing was changed");
+    expect(page).not.toContain("Terrible");
+    expect(await decision(invitation!.id)).toEqual(counted);
+    expect(await lastEvent(invitation!.id)).toMatchObject({ kind: "comment", score: 1, signals: { fetch_site: "cross-site", origin_mismatch: true } });
+
+    // A sibling subdomain is another site too.
+    const sibling = await postBody(invitation!.url, form({ action: "choose", score: "2" }), { ...CROSS_SITE, "sec-fetch-site": "same-site" });
+    expect(sibling.status).toBe(403);
+    expect(await decision(invitation!.id)).toEqual(counted);
+
+    const changed = await postForm(invitation!.url, { action: "choose", score: "3" });
+    expect(changed.status).toBe(200);
+    expect(await decision(invitation!.id)).toEqual({ ...counted, score: 3 });
+  });
+
+  it("are told apart by their Origin where the browser sends no Sec-Fetch headers", async () => {
+    const [invitation] = (await invite("flow", [{ recipient: "old-safari" }])).invitations;
+    await visit(invitation!.links["4"]!, {}, OLD_SAFARI);
+    expect(await decision(invitation!.id)).toMatchObject({ score: 4, status: "counted" });
+
+    const forged = await postBody(invitation!.url, form({ action: "choose", score: "1" }), { ...OLD_SAFARI, origin: EVIL });
+    expect(forged.status).toBe(403);
+    expect(await decision(invitation!.id)).toMatchObject({ score: 4, status: "counted" });
+    expect(await lastEvent(invitation!.id)).toMatchObject({ kind: "choose", score: 1, signals: { origin_mismatch: true } });
+
+    // Our own page's post: our origin, or "null" where the browser follows our no-referrer policy.
+    expect((await postBody(invitation!.url, form({ action: "choose", score: "2" }), { ...OLD_SAFARI, origin: "http://tapscore.test" })).status).toBe(200);
+    expect(await decision(invitation!.id)).toMatchObject({ score: 2, status: "counted", reason: "confirmed" });
+    expect((await postBody(invitation!.url, form({ action: "choose", score: "3" }), { ...OLD_SAFARI, origin: "null" })).status).toBe(200);
+    expect(await decision(invitation!.id)).toMatchObject({ score: 3, status: "counted", reason: "confirmed" });
+  });
+
+  it("alone count nothing: the invitation's response is suspected as cross_site, visible in the API", async () => {
+    await createSurvey("flow-cross-site");
+    const [invitation] = (await invite("flow-cross-site", [{ recipient: "forged-only" }])).invitations;
+    expect((await postBody(invitation!.url, form({ action: "choose", score: "5" }), CROSS_SITE)).status).toBe(403);
+    expect(await decision(invitation!.id)).toEqual({ score: 5, status: "suspected", reason: "cross_site", comment: null });
+    const listed = (await (await api("GET", "/api/v1/surveys/flow-cross-site/responses?status=suspected")).json()) as { responses: { recipient: string; reason: string }[] };
+    expect(listed.responses).toEqual([expect.objectContaining({ recipient: "forged-only", reason: "cross_site" })]);
+  });
+
+  it("keep the beacon from confirming when another site sends it", async () => {
+    const [invitation] = (await invite("flow", [{ recipient: "beacon-cross-site" }])).invitations;
+    await visit(invitation!.links["4"]!);
+    const beacon = (headers: Record<string, string>) => visit(`${invitation!.url}/signal`, { method: "POST" }, headers);
+    expect((await beacon({ ...CROSS_SITE, "sec-fetch-mode": "no-cors", "sec-fetch-dest": "empty" })).status).toBe(204);
+    expect(decide(await eventHistory(env.DB, invitation!.id))).toMatchObject({ score: 4, reason: "tap" });
+    expect((await beacon({ ...PERSON, "sec-fetch-site": "same-origin", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "empty" })).status).toBe(204);
+    expect(decide(await eventHistory(env.DB, invitation!.id))).toMatchObject({ score: 4, reason: "confirmed" });
   });
 });
 
