@@ -10,6 +10,8 @@
  *   --preset delighted|generic   column names to look for (default: detected from the header)
  *   --source NAME                names the source in idempotency keys (default: the preset)
  *   --dry-run                    reads and checks every row, writes nothing
+ *   --announce                   tells webhooks of every imported answer (response.created, response.low_score);
+ *                                by default an import is quiet: history is stored and counted, never announced
  *   --url URL --token KEY        a running Tapscore and an API key with responses:write and surveys:read
  *                                (or TAPSCORE_TOKEN); default: the local D1
  *   --persist-to DIR             the local state directory (default: wrangler's .wrangler/state)
@@ -30,7 +32,10 @@ import {
 import { migrate } from "./lib/migrations.ts";
 import { persistToArgument, withLocalDb, workerModule } from "./lib/worker-modules.ts";
 
-const USAGE = "Usage: npm run import -- --survey ID FILE.csv [--map field=Column,…] [--preset delighted|generic] [--source NAME] [--dry-run] [--url URL --token KEY]";
+const USAGE = [
+  "Usage: npm run import -- --survey ID FILE.csv [--map field=Column,…] [--preset delighted|generic] [--source NAME] [--dry-run] [--announce] [--url URL --token KEY]",
+  "  --announce  tell webhooks of every imported answer; without it the import is quiet (history is stored and counted, never announced)",
+].join("\n");
 const CONCURRENCY = 4;
 const BUILT_IN_PROPERTIES = ["touchpoint", "country", "channel", "variant"];
 
@@ -49,6 +54,7 @@ const { values: options, positionals } = (() => {
         preset: { type: "string" },
         source: { type: "string" },
         "dry-run": { type: "boolean", default: false },
+        announce: { type: "boolean", default: false },
         url: { type: "string" },
         token: { type: "string" },
         "persist-to": { type: "string" },
@@ -191,7 +197,7 @@ async function importInto(target: Target): Promise<void> {
   // ── Check every row ──────────────────────────────────────────────────────────────────────────────
   // Without an id column, the row's own content identifies it, so a re-run still adds nothing.
   const contentId = (cells: readonly string[]) => `sha256-${createHash("sha256").update(JSON.stringify(cells)).digest("hex").slice(0, 32)}`;
-  const { rows: checked, refused } = planImport(rows, columns, shape, contentId);
+  const { rows: checked, refused } = planImport(rows, columns, shape, contentId, { announce: options.announce });
   const refuse = (line: number, reason: string) => refused.set(reason, [...(refused.get(reason) ?? []), line]);
   const planned = checked.map((row) => ({ ...row, key: `import:${source}:${row.id}`.slice(0, 200) }));
 
@@ -221,6 +227,7 @@ async function importInto(target: Target): Promise<void> {
   const lines = [
     `${options["dry-run"] ? "Dry run (nothing written)" : "Import"} of ${file} into survey "${survey.id}": ${rows.length} rows`,
     options["dry-run"] ? `  would take  ${planned.length}` : `  taken       ${created + already} (${created} new, ${already} already imported)`,
+    `  webhooks    ${options.announce ? "told of each new answer (--announce)" : "not told (quiet import; --announce tells them)"}`,
     `  refused     ${refusedCount}`,
     ...[...refused.entries()]
       .sort((a, b) => b[1].length - a[1].length)

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { isDevelopment } from "../http/environment";
 import { ApiError } from "../http/errors";
 import type { ValidatedRequest } from "../http/route";
 import { LOCALES, type Locale } from "../i18n/locales";
@@ -60,9 +61,38 @@ type InvitationBatch = v.InferOutput<typeof InvitationBatch>;
 
 type RecipientInput = v.InferOutput<typeof Recipient>;
 
-/** The origin links point at: PUBLIC_URL when configured, else the origin this request came to. */
+// 409, not 500: the request is fine, the Worker's configuration is not; the message names the setting.
+const misconfigured = (code: string, message: string) => new ApiError(409, code, message);
+
+function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The origin links point at: PUBLIC_URL, which must be an https origin (http only in development).
+ * Without it only development may use the origin this request came to: deployed, the Host header is
+ * the caller's to choose, and mailed links cannot be taken back.
+ */
 function linkOrigin(request: Request, env: Env): string {
-  return (env.PUBLIC_URL || new URL(request.url).origin).replace(/\/+$/, "");
+  const development = isDevelopment(env);
+  if (!env.PUBLIC_URL) {
+    if (development) return new URL(request.url).origin;
+    throw misconfigured("public_url_missing", "PUBLIC_URL is not set: links need the public origin people will open, e.g. https://feedback.example.com (wrangler.toml [vars]).");
+  }
+  const url = parseUrl(env.PUBLIC_URL);
+  const schemes = development ? ["https:", "http:"] : ["https:"];
+  // An origin alone: the Worker answers /r/* at the root, so a path, query or credentials would break every link.
+  if (!url || !schemes.includes(url.protocol) || url.username || url.password || url.pathname !== "/" || url.search || url.hash) {
+    throw misconfigured(
+      "public_url_invalid",
+      `PUBLIC_URL must be ${development ? "an http or https" : "an https"} origin without a path, e.g. https://feedback.example.com.`,
+    );
+  }
+  return url.origin;
 }
 
 /** POST /api/v1/surveys/{id}/invitations — links and snippets for a batch of recipients. */
@@ -73,6 +103,8 @@ export async function createInvitations(
   const body = request.input.body;
   const survey = await requireSurvey(env, request.input.params.id);
   if (survey.archived) throw new ApiError(409, "survey_archived", "This survey is archived and takes no new invitations.");
+  // Before anything is written: a batch refused for the configuration leaves no invitations behind.
+  const origin = linkOrigin(request, env);
   body.recipients.forEach((r, index) => checkProperties(survey, r.properties, `recipients.${index}.properties`));
 
   const now = Date.now();
@@ -100,7 +132,6 @@ export async function createInvitations(
   }));
   await insertInvitations(env.DB, survey.id, invitations, now);
 
-  const origin = linkOrigin(request, env);
   const secrets = linkSecrets(env);
   const withSnippets = body.snippets;
   const scores = Array.from({ length: survey.scale.max - survey.scale.min + 1 }, (_, i) => survey.scale.min + i);

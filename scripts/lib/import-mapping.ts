@@ -166,6 +166,8 @@ export interface IngestBody {
   locale?: (typeof LOCALES)[number];
   properties?: Record<string, string>;
   responded_at?: string;
+  /** false: stored and counted without telling webhooks (the import's default for history). */
+  webhooks?: boolean;
 }
 
 export type MappedRow = { ok: true; id: string | null; body: IngestBody } | { ok: false; reason: string };
@@ -226,12 +228,15 @@ export interface ImportPlan {
  * Every data row checked: the rows to send, each with its source id, and the refused ones by reason.
  * A response id seen earlier in the file is refused, so the first occurrence is the one imported.
  * Rows without an id column are identified by `fallbackId` (the script hashes their content).
+ * Quiet unless `announce`: each body says `"webhooks": false`, since months of old answers would
+ * reach receivers as a flood of new responses and low scores.
  */
 export function planImport(
   rows: readonly (readonly string[])[],
   columns: Columns,
   survey: Pick<SurveyShape, "scale">,
   fallbackId: (cells: readonly string[]) => string,
+  { announce = false }: { announce?: boolean } = {},
 ): ImportPlan {
   const plan: ImportPlan = { rows: [], refused: new Map() };
   const seen = new Set<string>();
@@ -243,7 +248,7 @@ export function planImport(
     const id = mapped.id ?? fallbackId(cells);
     if (seen.has(id)) return refuse("the same response id appears earlier in the file");
     seen.add(id);
-    plan.rows.push({ line, id, body: mapped.body });
+    plan.rows.push({ line, id, body: announce ? mapped.body : { ...mapped.body, webhooks: false } });
   });
   return plan;
 }

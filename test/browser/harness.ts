@@ -37,7 +37,8 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
-export async function startServer(): Promise<Server> {
+/** `assets`: serve this built site instead of wrangler.toml's site/dist (a fixture build). */
+export async function startServer({ assets }: { assets?: string } = {}): Promise<Server> {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "tapscore-browser-"));
   const adminToken = "browser-admin-token-0123456789abcdef";
@@ -47,7 +48,7 @@ export async function startServer(): Promise<Server> {
   const vars = [`ADMIN_TOKEN:${adminToken}`, `LINK_SECRET:${linkSecret}`, "SESSION_SECRET:browser-session-secret-0123456789", "ENVIRONMENT:development"];
   const child: ChildProcess = spawn(
     join(BIN, "wrangler"),
-    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", "--test-scheduled", ...vars.flatMap((v) => ["--var", v])],
+    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", "--test-scheduled", ...(assets ? ["--assets", assets] : []), ...vars.flatMap((v) => ["--var", v])],
     { env, stdio: "ignore", detached: true },
   );
   const base = `http://127.0.0.1:${port}`;

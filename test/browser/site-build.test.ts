@@ -98,6 +98,19 @@ describe("the report site built from fixture data", () => {
     expect(files(dist).filter((f) => /\.m?js$/.test(f))).toEqual([]);
   });
 
+  it("ships its security headers, and no page loads what their policy refuses", () => {
+    // site/public/_headers; test/browser/site.test.ts proves Workers Static Assets applies it.
+    expect(read("_headers")).toContain("/s/:survey/badge.svg");
+    for (const file of files(dist).filter((f) => f.endsWith(".html"))) {
+      const html = readFileSync(file, "utf8");
+      const where = relative(dist, file);
+      // img-src 'self': images are same-site paths. Nothing else may load: no stylesheet, font, frame, object or media.
+      for (const [, src] of html.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/g)) expect(src, where).toMatch(/^\/(?!\/)/);
+      expect(html, where).not.toMatch(/<(?:link|iframe|frame|object|embed|video|audio|source|base|form)\b/i);
+      expect(html, where).not.toMatch(/url\(|@import|@font-face/i);
+    }
+  });
+
   it("keeps within the page-weight budgets, assets included", () => {
     const weights = Object.fromEntries(
       ["index.html", "s/support/index.html", "s/nps-nl/index.html", "internal/index.html", "internal/s/support/index.html", "internal/s/nps-nl/index.html", "internal/s/onboarding-effort/index.html"].map(

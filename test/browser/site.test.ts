@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "./axe";
-import { startWithBrowser } from "./harness";
+import { startServer, startWithBrowser, type Server } from "./harness";
 import { buildSite } from "./site-build";
 import { serveStatic, type StaticServer } from "./static-server";
 
@@ -95,5 +95,75 @@ describe("report pages in Chromium", () => {
     const response = await fetch(`${server.base}/s/support/badge.svg`);
     expect(response.headers.get("content-type")).toContain("image/svg+xml");
     expect(await response.text()).toMatch(/<title id="t">Support satisfaction: CSAT/);
+  });
+});
+
+/**
+ * The headers of site/public/_headers, as Workers Static Assets applies them: the same fixture build
+ * served by a real `wrangler dev`, whose asset server reads the built _headers as deployment does.
+ */
+describe("security headers of the static site under wrangler dev", () => {
+  let worker: Server;
+
+  beforeAll(async () => {
+    worker = await startServer({ assets: dist });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+  });
+
+  const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+  it.each([
+    ["/", 200],
+    ["/s/support/", 200],
+    ["/no-such-page", 404],
+  ])("%s: no script, nothing remote, no framing, nosniff", async (path, status) => {
+    const response = await fetch(worker.base + path);
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-security-policy")).toBe(PAGE_CSP);
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("same-origin");
+    await response.arrayBuffer();
+  });
+
+  it("/s/{survey}/badge.svg: an SVG image's own policy, embeddable anywhere", async () => {
+    const response = await fetch(`${worker.base}/s/support/badge.svg`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("image/svg+xml");
+    expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(response.headers.get("x-frame-options")).toBeNull();
+    expect(response.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    await response.arrayBuffer();
+  });
+
+  it("the policy allows what a page needs: its styles apply, its badge shows, nothing is refused", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const refused: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    await page.goto(`${worker.base}/s/support/`);
+    // Strings, as this project compiles without the DOM's types. 62rem: the inline stylesheet applied.
+    expect(await page.evaluate<string>("getComputedStyle(document.body).maxWidth")).toBe("992px");
+    const badge = `img[src="/s/support/badge.svg"]`;
+    await page.waitForFunction(`document.querySelector(${JSON.stringify(badge)}).complete`);
+    expect(await page.evaluate<number>(`document.querySelector(${JSON.stringify(badge)}).naturalWidth`)).toBeGreaterThan(0);
+    expect(refused).toEqual([]);
+
+    // Embedded from another origin (the static server's), as a README or a web shop would.
+    await page.goto(`${server.base}/`);
+    const shown = await page.evaluate<number>(`new Promise((resolve) => {
+      const img = new Image();
+      img.onload = () => resolve(img.naturalWidth);
+      img.onerror = () => resolve(-1);
+      img.src = ${JSON.stringify(`${worker.base}/s/support/badge.svg`)};
+    })`);
+    expect(shown).toBeGreaterThan(0);
+    await context.close();
   });
 });

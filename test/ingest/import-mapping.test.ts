@@ -70,6 +70,15 @@ describe("the Delighted preset on a Delighted-style export", () => {
       expect(() => parseIngestInput(survey, row.body, Date.now())).not.toThrow();
     }
   });
+
+  it("imports quietly unless told to announce: history reaches no webhook", () => {
+    const survey = { scale: NPS.scale, segments: ["plan"], touchpoint: null };
+    const quiet = planImport(rows, columns, NPS, noId).rows;
+    expect(quiet.every((row) => row.body.webhooks === false && !parseIngestInput(survey, row.body, Date.now()).announce)).toBe(true);
+    const announced = planImport(rows, columns, NPS, noId, { announce: true }).rows;
+    expect(announced).toHaveLength(quiet.length);
+    expect(announced.every((row) => !("webhooks" in row.body) && parseIngestInput(survey, row.body, Date.now()).announce)).toBe(true);
+  });
 });
 
 describe("column mapping", () => {
