@@ -51,6 +51,7 @@ import {
   listDeliveriesRoute,
   listWebhooksRoute,
 } from "./api/webhooks";
+import { COMMENT_MAX_LENGTH } from "./counting/comment";
 import { ErrorBody } from "./http/errors";
 import { BODY_OVER_LIMIT } from "./http/rate-limit";
 import { IngestBody } from "./ingest/input";
@@ -64,6 +65,7 @@ import {
   LINK_FAILURES,
   LINK_FAILURES_HEAD,
   LinkParams,
+  MAX_FORM_BYTES,
   RespondentPage,
   SIGNAL_FAILURES,
   ScoreLinkParams,
@@ -214,7 +216,12 @@ export const ROUTES: readonly Route[] = [
     body: NewInvitations,
     responses: {
       201: { description: "Created: the links and snippets, and who was skipped", json: InvitationBatch },
-      409: { description: "The survey is archived", json: ErrorBody },
+      409: {
+        description:
+          "The survey is archived (survey_archived); or the Worker cannot mint links: PUBLIC_URL is not set in production " +
+          "(public_url_missing) or is not an https origin (public_url_invalid). Nothing is created.",
+        json: ErrorBody,
+      },
     },
     handler: createInvitations,
   }),
@@ -247,8 +254,9 @@ export const ROUTES: readonly Route[] = [
     summary: "Record a score collected elsewhere (widget, kiosk, call centre, import), once per Idempotency-Key",
     description:
       "Validated like a tap: the score on the survey's scale, a comment of at most 2,000 characters, properties among the survey's " +
-      "segments. Creates an invitation and a counted response. Without a valid Idempotency-Key: 400 (missing_idempotency_key, " +
-      "invalid_header). The body may be at most 64 KiB.",
+      "segments. Creates an invitation and a counted response, announced to webhooks at once like a confirmed answer " +
+      "(response.created, response.low_score) unless `webhooks` is false (history imports). Without a valid Idempotency-Key: 400 " +
+      "(missing_idempotency_key, invalid_header). The body may be at most 64 KiB.",
     tag: "Responses",
     scope: "responses:write",
     params: SurveyParams,
@@ -349,7 +357,8 @@ export const ROUTES: readonly Route[] = [
       "except for a lone tap: the cron sends its events once a scanner's sweep would have shown, and cancels them if one did. " +
       "Failures are retried after 30 s, 2 min, 10 min, 1 h and 6 h, then the delivery is marked failed. Only counted " +
       "responses are announced; low_score means an NPS detractor (0–6) or a score below the survey's satisfied_min. " +
-      "`survey` must name an existing survey (400 otherwise).",
+      "`survey` must name an existing survey, and `url` a public https endpoint (400 otherwise); the URL is checked again " +
+      "before every attempt, and a delivery to one no longer allowed fails at once as `refused`, unsent. Redirects are not followed.",
     tag: "Webhooks",
     scope: "admin",
     body: NewWebhook,
@@ -458,8 +467,17 @@ export const ROUTES: readonly Route[] = [
     handlerBody: { "application/x-www-form-urlencoded": RespondentFormBody },
     responses: {
       200: { description: "The page with the choice marked and what was saved", content: RespondentPage },
-      400: { description: "Not one of the page's forms, a score off the scale, or a comment too long: the page again", content: RespondentPage },
-      413: { ...BODY_OVER_LIMIT, description: "The form is over 16 KiB: the page again; a declared body over 1 MiB is refused before the route runs, as JSON", content: RespondentPage },
+      400: { description: "Not one of the page's forms, a score off the scale, a comment too long, or percent-escapes that are not UTF-8: the page again, the comment kept", content: RespondentPage },
+      403: {
+        description:
+          "Posted from another site's page (Sec-Fetch-Site cross-site or same-site, or an Origin that is not ours): nothing changes; " +
+          "one of the page's forms is kept as a raw event the counting rule never counts",
+        content: RespondentPage,
+      },
+      413: {
+        description: `The body is over ${MAX_FORM_BYTES} bytes, more than the longest comment needs: nothing is saved; the page again, with the comment's first ${COMMENT_MAX_LENGTH} characters where the body's start holds them`,
+        content: RespondentPage,
+      },
       ...LINK_FAILURES,
     },
     handler: submit,
@@ -515,12 +533,17 @@ export const ROUTES: readonly Route[] = [
     path: "/internal/sign-in",
     operationId: "internalSignIn",
     summary: "Trade the admin token or a reports:read key for a signed, HttpOnly, SameSite=Strict session cookie",
+    description:
+      "For browsers only: the request must say it comes from this site's own page (`Sec-Fetch-Site: same-origin`, or without that header an `Origin` equal to this origin). " +
+      "Attempts are limited per client address. The session ends when the ADMIN_TOKEN it came from changes or the key it came from is revoked.",
     tag: "Internal reports",
     handlerBody: { "application/x-www-form-urlencoded": SignInForm },
     responses: {
       303: { description: "Signed in for 12 hours; on to `next`", headers: { Location: "`next`, or /internal/.", "Set-Cookie": "The session cookie." } },
       401: { description: "The token is not valid or lacks reports:read (a form over 4 KiB has none): the form again", content: HTML },
+      403: { description: "Not from this site's own page (cross-site, or neither Sec-Fetch-Site nor Origin): the form again, saying so", content: HTML },
       413: BODY_OVER_LIMIT,
+      429: { description: "Too many attempts from this address: the form again, saying so", content: HTML, headers: { "Retry-After": "Seconds to wait." } },
     },
     handler: signIn,
   }),
@@ -529,9 +552,11 @@ export const ROUTES: readonly Route[] = [
     path: "/internal/sign-out",
     operationId: "internalSignOut",
     summary: "End the session",
+    description: "Like sign-in, only from this site's own page.",
     tag: "Internal reports",
     responses: {
       303: { description: "Signed out; on to the sign-in page", headers: { Location: "The sign-in page.", "Set-Cookie": "Clears the session." } },
+      403: { description: "Not from this site's own page: a page with this site's own sign-out button", content: HTML },
       413: BODY_OVER_LIMIT,
     },
     handler: signOut,
@@ -541,7 +566,10 @@ export const ROUTES: readonly Route[] = [
     path: "/internal/*",
     operationId: "internalPage",
     summary: "A built internal report page, after the Access JWT or the session cookie is verified",
-    description: "Signed in, the site's static assets answer as they would (conditional requests, canonical-path redirects, the 404 page).",
+    description:
+      "Signed in, the site's static assets answer as they would (conditional requests, canonical-path redirects, the 404 page). " +
+      "Every /internal/* answer carries a Content-Security-Policy (no script, no framing), X-Frame-Options: DENY, X-Content-Type-Options: nosniff, " +
+      "Referrer-Policy: same-origin and Cache-Control: private, no-store.",
     tag: "Internal reports",
     responses: {
       200: { description: "The page", content: HTML },

@@ -2,8 +2,9 @@ import * as v from "valibot";
 import { badRequest, notFound } from "../http/errors";
 import { queryText } from "../http/query";
 import type { ValidatedRequest } from "../http/route";
-import { IsoDay, IsoTime, isoTime, parseIsoDateTime } from "../http/time";
-import { addDays, dayStart, isDayKey, localDay } from "../rollups/days";
+import { freeText } from "../http/text";
+import { IsoDay, IsoTime, isoTime, readMoment } from "../http/time";
+import { addDays, dayStart, localDay } from "../rollups/days";
 import { sha256Hex } from "../security/secrets";
 import { deleteAnnotation, insertAnnotation, listAnnotations, type Annotation as StoredAnnotation } from "../storage/annotations";
 import type { StoredSurvey } from "../storage/surveys";
@@ -19,15 +20,9 @@ const MOMENT_FORMAT = "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with
 export const NewAnnotation = v.strictObject({
   at: v.pipe(
     v.string(MOMENT_FORMAT),
-    v.description("A day (YYYY-MM-DD: the start of that day in the survey's time zone) or an ISO 8601 date-time with a zone."),
+    v.description("A day (YYYY-MM-DD: the start of that day in the survey's time zone) or an ISO 8601 date-time with a zone; 2000-01-01 to 2999-12-31."),
   ),
-  label: v.pipe(
-    v.string("must be text"),
-    v.trim(),
-    v.minLength(1, "must not be empty"),
-    v.maxLength(200, "must be at most 200 characters"),
-    v.regex(/^[^\p{Cc}]*$/u, "must not contain control characters"),
-  ),
+  label: freeText(200),
 });
 
 /** An annotation as the API answers with it. */
@@ -49,18 +44,19 @@ export const AnnotationParams = v.object({
 });
 
 export const AnnotationListQuery = v.object({
-  from: queryText("First day (YYYY-MM-DD, in the survey's time zone, included) or an ISO 8601 date-time with a zone.", 64),
-  to: queryText("Last day (YYYY-MM-DD, included) or an ISO 8601 date-time with a zone (excluded).", 64),
+  from: queryText("First day (YYYY-MM-DD, in the survey's time zone, included) or an ISO 8601 date-time with a zone; 2000-01-01 to 2999-12-31.", 64),
+  to: queryText("Last day (YYYY-MM-DD, included) or an ISO 8601 date-time with a zone (excluded); 2000-01-01 to 2999-12-31.", 64),
 });
 
 /**
  * A moment on the survey's timeline: a day (YYYY-MM-DD) is the start of that local day in the
  * survey's time zone, where trends draw it (or of the next day, for the end of a range); a date-time
- * must carry its zone. Null when it is neither.
+ * must carry its zone. Either lies within the API's calendar; otherwise `error` says why not.
  */
-function momentOf(raw: string, survey: StoredSurvey, day: "start" | "end"): number | null {
-  if (isDayKey(raw)) return dayStart(day === "end" ? addDays(raw, 1) : raw, survey.timezone);
-  return parseIsoDateTime(raw);
+function momentOf(raw: string, survey: StoredSurvey, day: "start" | "end"): { at: number } | { error: string } {
+  const moment = readMoment(raw, MOMENT_FORMAT);
+  if (!("day" in moment)) return moment;
+  return { at: dayStart(day === "end" ? addDays(moment.day, 1) : moment.day, survey.timezone) };
 }
 
 const present = (annotation: StoredAnnotation, survey: StoredSurvey): Annotation => ({
@@ -81,8 +77,9 @@ export async function createAnnotation(
 ): Promise<Response> {
   const survey = await requireSurvey(env, request.input.params.id);
   const input = request.input.body;
-  const at = momentOf(input.at, survey, "start");
-  if (at === null) throw badRequest("invalid_field", `at: ${MOMENT_FORMAT}.`, "at");
+  const moment = momentOf(input.at, survey, "start");
+  if ("error" in moment) throw badRequest("invalid_field", `at: ${moment.error}.`, "at");
+  const at = moment.at;
   const id = `ann_${(await sha256Hex(`${survey.id}\n${at}\n${input.label}`)).slice(0, 20)}`;
   const annotation = { id, survey_id: survey.id, at, label: input.label };
   const created = await insertAnnotation(env.DB, annotation);
@@ -102,8 +99,8 @@ export async function listAnnotationsRoute(
     const raw = request.input.query[name];
     if (raw === undefined) return null;
     const moment = momentOf(raw, survey, name === "to" ? "end" : "start");
-    if (moment === null) throw badRequest("invalid_query", `${name}: ${MOMENT_FORMAT}.`, name);
-    return moment;
+    if ("error" in moment) throw badRequest("invalid_query", `${name}: ${moment.error}.`, name);
+    return moment.at;
   };
   const annotations = await listAnnotations(env.DB, survey.id, { from: bound("from"), to: bound("to"), limit: MAX_LISTED });
   return { annotations: annotations.map((a) => present(a, survey)) };

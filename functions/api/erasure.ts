@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { Principal } from "../auth/principal";
 import { badRequest, notFound } from "../http/errors";
 import type { ValidatedRequest } from "../http/route";
+import { codePoints } from "../http/text";
 import { base64url, randomBytes } from "../security/secrets";
 import { eraseRecipient } from "../storage/erasure";
 import { getSurvey } from "../storage/surveys";
@@ -39,11 +40,14 @@ export const Erased = v.object({
 function recipientOf(raw: string): string {
   let recipient: string;
   try {
+    // Strict: escapes that are not UTF-8 (an encoded lone surrogate, say) throw instead of becoming U+FFFD.
     recipient = decodeURIComponent(raw).trim();
   } catch {
-    throw badRequest("invalid_path", "recipient: not valid percent-encoding.", "recipient");
+    throw badRequest("invalid_path", "recipient: not valid percent-encoding of UTF-8 text.", "recipient");
   }
-  if (recipient.length === 0 || recipient.length > MAX_RECIPIENT_CHARS) {
+  // Counted as invitations count it (code points), so everyone invited can be named here.
+  const length = codePoints(recipient);
+  if (length === 0 || length > MAX_RECIPIENT_CHARS) {
     throw badRequest("invalid_path", `recipient: must be 1 to ${MAX_RECIPIENT_CHARS} characters.`, "recipient");
   }
   return recipient;

@@ -4,6 +4,7 @@ import { readJsonObject } from "../http/json";
 import type { ValidatedRequest } from "../http/route";
 import { parseIngestInput } from "../ingest/input";
 import { ingestResponse } from "../ingest/record";
+import { webhookOutbox } from "../webhooks/deliver";
 import { ResponseView, presentResponse } from "./responses";
 import { SurveyParams, requireSurvey } from "./surveys";
 
@@ -24,7 +25,7 @@ export const IngestHeaders = {
 };
 
 /** POST /api/v1/surveys/{id}/responses — a score collected elsewhere, once per Idempotency-Key. */
-export async function ingestResponseRoute(request: ValidatedRequest<v.InferOutput<typeof SurveyParams>>, env: Env): Promise<Response> {
+export async function ingestResponseRoute(request: ValidatedRequest<v.InferOutput<typeof SurveyParams>>, env: Env, ctx: ExecutionContext): Promise<Response> {
   const key = request.headers.get("idempotency-key");
   if (key === null) throw badRequest("missing_idempotency_key", "Send an Idempotency-Key header (at most 200 characters) so a retry has no second effect.", "Idempotency-Key");
   if (!IDEMPOTENCY_KEY.test(key)) throw badRequest("invalid_header", "Idempotency-Key: must be 1 to 200 printable ASCII characters.", "Idempotency-Key");
@@ -33,7 +34,12 @@ export async function ingestResponseRoute(request: ValidatedRequest<v.InferOutpu
   if (survey.archived) throw new ApiError(409, "survey_archived", "This survey is archived and takes no new responses.");
   const now = Date.now();
   const input = parseIngestInput(survey, body, now);
-  const result = await ingestResponse(env.DB, survey, input, key, { now, defaultedTime: body.responded_at === undefined });
+  const result = await ingestResponse(env.DB, survey, input, key, {
+    now,
+    defaultedTime: body.responded_at === undefined,
+    // Sent at once after the answer goes out, as a confirmed choice is: an ingested score is no scanner's.
+    outbox: webhookOutbox(env, ctx),
+  });
   const answer: v.InferOutput<typeof ResponseView> = presentResponse(result.response);
   return Response.json(answer, {
     status: result.replayed ? 200 : 201,

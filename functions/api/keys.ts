@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { notFound } from "../http/errors";
 import type { ValidatedRequest } from "../http/route";
+import { freeText } from "../http/text";
 import { generateApiKey } from "../security/api-key-token";
 import { SCOPES } from "../security/scopes";
 import { sha256Hex } from "../security/secrets";
@@ -8,7 +9,7 @@ import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRecord } from "../s
 import { IsoTime, isoTime } from "../http/time";
 
 export const NewApiKey = v.strictObject({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(100, "must be at most 100 characters")),
+  name: freeText(100),
   scopes: v.pipe(
     v.array(v.picklist(SCOPES, `must be among ${SCOPES.join(", ")}`)),
     v.minLength(1, "must grant at least one scope"),

@@ -7,11 +7,11 @@ import { writeDecision } from "../counting/record";
 import { LOCALES } from "../i18n/locales";
 import { appendEvent, eventHistory } from "../storage/events";
 import { REASONS, STATUSES, getResponse, listResponses, type ResponseRecord } from "../storage/responses";
-import { IsoTime, isoTime, parseIsoDateTime } from "../http/time";
+import { IsoTime, isoTime, readMoment } from "../http/time";
 import { SurveyParams, requireSurvey } from "./surveys";
 import { webhookOutbox } from "../webhooks/deliver";
 import { EXPORT_FORMATS, exportStream, type ExportFormat } from "../exports/responses";
-import { addDays, dayStart, isDayKey } from "../rollups/days";
+import { addDays, dayStart } from "../rollups/days";
 import type { StoredSurvey } from "../storage/surveys";
 
 type SurveyParams = v.InferOutput<typeof SurveyParams>;
@@ -43,8 +43,8 @@ export const ResponseListQuery = v.object({
   limit: queryInteger({ min: 1, max: 500, fallback: 100 }, "Responses per page (not for exports),"),
   cursor: queryText("The next_cursor of the page before (not for exports)."),
   format: queryChoice(EXPORT_FORMATS, "Export every matching response in this format instead of a page, oldest first."),
-  from: queryText("Exports: the first day (YYYY-MM-DD, in the survey's time zone) or an ISO 8601 date-time with a zone.", 64),
-  to: queryText("Exports: the last day (YYYY-MM-DD, included) or an ISO 8601 date-time with a zone (excluded).", 64),
+  from: queryText("Exports: the first day (YYYY-MM-DD, in the survey's time zone) or an ISO 8601 date-time with a zone; 2000-01-01 to 2999-12-31.", 64),
+  to: queryText("Exports: the last day (YYYY-MM-DD, included) or an ISO 8601 date-time with a zone (excluded); 2000-01-01 to 2999-12-31.", 64),
 });
 type ResponseListQuery = v.InferOutput<typeof ResponseListQuery>;
 
@@ -80,18 +80,16 @@ export const presentResponse = ({ survey: _survey, created_at, updated_at, ...re
   updated_at: isoTime(updated_at),
 });
 
-const MOMENT_FORMAT = "must be a date (YYYY-MM-DD) or an ISO 8601 date-time with a zone.";
-
 /**
  * A bound of an export range: a day (YYYY-MM-DD, the survey's own time zone; `to` includes the whole
- * day) or an exact ISO 8601 date-time with a zone (`to` excluded).
+ * day) or an exact ISO 8601 date-time with a zone (`to` excluded), within the API's calendar.
  */
 function rangeBound(raw: string | undefined, name: "from" | "to", survey: StoredSurvey): number | null {
   if (raw === undefined) return null;
-  if (isDayKey(raw)) return dayStart(name === "to" ? addDays(raw, 1) : raw, survey.timezone);
-  const instant = parseIsoDateTime(raw);
-  if (instant === null) throw badRequest("invalid_query", `${name}: ${MOMENT_FORMAT}`, name);
-  return instant;
+  const moment = readMoment(raw);
+  if ("error" in moment) throw badRequest("invalid_query", `${name}: ${moment.error}.`, name);
+  if ("at" in moment) return moment.at;
+  return dayStart(name === "to" ? addDays(moment.day, 1) : moment.day, survey.timezone);
 }
 
 /** ?format=csv|ndjson: every matching response, streamed as a download. */

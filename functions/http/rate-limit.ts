@@ -10,12 +10,14 @@ import type { ResponseSpec } from "./route";
  *   the same survey is many people; one token is one person (and the scanners of their mailbox).
  * - /api/* is limited per API key once the key is known (requireScope), and per client address
  *   before that, so calls without a valid key cannot exhaust anyone's budget.
+ * - POST /internal/sign-in is limited per client address (functions/internal/gate.ts).
  */
 
-/** The period of both bindings, in seconds: what a refused client is told to wait at most. */
+/** The period of every binding, in seconds: what a refused client is told to wait at most. */
 export const RATE_LIMIT_PERIOD_S = 60;
 
 type Limiters = Pick<Env, "RESPONDENT_LIMITER" | "API_LIMITER">;
+type SignInLimiter = Pick<Env, "SIGNIN_LIMITER">;
 
 /** True when `key` may go on. A limiter that fails lets the request through: limits protect, they must not break. */
 async function allowed(limiter: RateLimit | undefined, key: string): Promise<boolean> {
@@ -46,6 +48,15 @@ export async function limitApiAddress(request: Request, env: Limiters): Promise<
   if (!(await allowed(env.API_LIMITER, `ip:${clientAddress(request)}`))) throw tooManyRequests();
 }
 
+/**
+ * Per client address, for sign-in attempts. Every attempt counts, a right token too: the binding cannot
+ * be asked without counting, and asking only after a wrong token would let a guesser past the limit
+ * still tell a right token (303) from a wrong one (429).
+ */
+export async function signInAllowed(request: Request, env: SignInLimiter): Promise<boolean> {
+  return allowed(env.SIGNIN_LIMITER, `signin:${clientAddress(request)}`);
+}
+
 /** How limitRequest's 413 is documented on routes whose bodies are not JSON (on JSON routes the document adds it). */
 export const BODY_OVER_LIMIT = {
   description: `A declared body over ${MAX_JSON_BYTES} bytes, refused before the route runs`,
@@ -53,13 +64,19 @@ export const BODY_OVER_LIMIT = {
 } satisfies ResponseSpec;
 
 /**
+ * The respondent form (POST /r/{token}) reads only the start of any body itself, and answers one too
+ * large with its page and as much of the person's comment as it read, rather than this JSON 413.
+ */
+const readsOwnPrefix = (method: string, path: string) => method === "POST" && /^\/r\/[^/]+$/.test(path);
+
+/**
  * Router `before` middleware: refuses a declared body over the largest any route accepts (413) and
  * applies the limits that need no authentication. Returns a response to stop, or nothing to go on.
  */
 export async function limitRequest(request: IRequest, env: Limiters): Promise<Response | undefined> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_JSON_BYTES) throw payloadTooLarge(MAX_JSON_BYTES);
   const path = new URL(request.url).pathname;
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES && !readsOwnPrefix(request.method, path)) throw payloadTooLarge(MAX_JSON_BYTES);
   if (path.startsWith("/r/")) {
     const token = path.split("/")[2] ?? "";
     if (await allowed(env.RESPONDENT_LIMITER, `token:${token.slice(0, 256)}`)) return undefined;

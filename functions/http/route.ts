@@ -3,6 +3,7 @@ import * as v from "valibot";
 import type { Scope } from "../security/scopes";
 import { ApiError, badRequest } from "./errors";
 import { readJsonObject } from "./json";
+import { NOT_WELL_FORMED, urlEncodedFields } from "./text";
 import { parseOrThrow } from "./validate";
 
 /**
@@ -79,8 +80,13 @@ export function route<P extends ObjectSchema | undefined = undefined, Q extends 
 /** `/api/v1/surveys/:id` as OpenAPI writes it: `/api/v1/surveys/{id}`; a trailing `*` is `{path}`. */
 export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, "{$1}").replace(/\*$/, "{path}");
 
-/** Query values arrive as strings; a parameter given twice is ambiguous and refused. */
-function singleValues(query: Record<string, string | string[] | undefined>): Record<string, string> {
+/**
+ * Query values arrive as strings; a parameter given twice is ambiguous and refused. So is one whose
+ * percent-escapes are not UTF-8: URLSearchParams would have read them as U+FFFD, another text.
+ */
+function singleValues(url: string, query: Record<string, string | string[] | undefined>): Record<string, string> {
+  const unreadable = urlEncodedFields(new URL(url).search.slice(1)).find((field) => !field.wellFormed);
+  if (unreadable) throw badRequest("invalid_query", `${unreadable.name}: ${NOT_WELL_FORMED}.`, unreadable.name);
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(query)) {
     if (Array.isArray(value)) throw badRequest("invalid_query", `${name}: give this parameter once.`, name);
@@ -109,7 +115,7 @@ export function validateInput(spec: Route) {
     }
     const input: RequestInput<unknown, unknown, unknown> = {
       params: params ? params.output : request.params,
-      query: spec.query ? parseQuery(spec.query, singleValues(request.query)) : {},
+      query: spec.query ? parseQuery(spec.query, singleValues(request.url, request.query)) : {},
       body: spec.body ? parseOrThrow(spec.body, await readJsonObject(request)) : undefined,
     };
     (request as ValidatedRequest<unknown, unknown, unknown>).input = input;

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { badRequest } from "../http/errors";
-import { parseIsoDateTime } from "../http/time";
+import { FIRST_DAY, readDateTime } from "../http/time";
 import { parseOrThrow } from "../http/validate";
 import { LOCALES, type Locale } from "../i18n/locales";
 import { COMMENT_MAX_LENGTH, cleanComment } from "../counting/comment";
@@ -16,10 +16,10 @@ export interface IngestInput {
   properties: Record<string, string>;
   /** When the person answered; now when not given. */
   respondedAt: number;
+  /** Whether webhooks hear of it: false for history imports. */
+  announce: boolean;
 }
 
-/** Answers older than this are surely a mistake in the date, not history worth keeping. */
-export const EARLIEST_RESPONSE = Date.UTC(2000, 0, 1);
 /** Clocks differ a little; an answer from further in the future than this is refused. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -38,6 +38,15 @@ export const IngestBody = v.strictObject({
       v.description("When the person answered, as an ISO 8601 date-time with a zone, from 2000 on; now when absent."),
     ),
   ),
+  webhooks: v.optional(
+    v.pipe(
+      v.boolean("must be true or false"),
+      v.description(
+        "false records and counts the answer without announcing it to webhooks (history imports); default true, announced like a tap. " +
+          "Not part of what makes two requests the same.",
+      ),
+    ),
+  ),
 });
 
 /** Validates an ingestion body exactly as a tap is validated: the survey's scale, the comment rules, its segments. */
@@ -50,12 +59,13 @@ export function parseIngestInput(survey: Pick<StoredSurvey, "scale" | "segments"
   checkProperties(survey, input.properties, "properties");
   let respondedAt = now;
   if (input.responded_at !== undefined) {
-    const parsed = parseIsoDateTime(input.responded_at);
-    if (parsed === null) throw badRequest("invalid_field", "responded_at: must be an ISO 8601 date-time with a zone, e.g. 2026-03-05T14:22:10Z.", "responded_at");
-    if (parsed < EARLIEST_RESPONSE || parsed > now + CLOCK_SKEW_MS) {
-      throw badRequest("invalid_field", "responded_at: must lie between 2000-01-01 and now.", "responded_at");
+    const parsed = readDateTime(input.responded_at, "must be an ISO 8601 date-time with a zone, e.g. 2026-03-05T14:22:10Z");
+    if ("error" in parsed && !parsed.outside) throw badRequest("invalid_field", `responded_at: ${parsed.error}.`, "responded_at");
+    // Before 2000 (the API's calendar: older is surely a mistake in the date, not history) or in the future.
+    if ("error" in parsed || parsed.at > now + CLOCK_SKEW_MS) {
+      throw badRequest("invalid_field", `responded_at: must lie between ${FIRST_DAY} and now.`, "responded_at");
     }
-    respondedAt = parsed;
+    respondedAt = parsed.at;
   }
   return {
     recipient: input.recipient,
@@ -65,10 +75,14 @@ export function parseIngestInput(survey: Pick<StoredSurvey, "scale" | "segments"
     // The survey's touchpoint is the default, as for invitations, so segments agree however answers came in.
     properties: { ...(survey.touchpoint ? { touchpoint: survey.touchpoint } : {}), ...input.properties },
     respondedAt,
+    announce: input.webhooks ?? true,
   };
 }
 
-/** What makes two requests "the same": everything validated, never the moment it arrived. */
+/**
+ * What makes two requests "the same": everything stored, never the moment it arrived, nor whether
+ * webhooks hear of it (a retry that only changes that has nothing left to announce).
+ */
 export function canonicalInput(input: IngestInput, defaultedTime: boolean): string {
   return JSON.stringify([input.recipient, input.score, input.comment, input.locale, Object.entries(input.properties).sort(), defaultedTime ? null : input.respondedAt]);
 }

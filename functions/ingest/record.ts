@@ -1,12 +1,15 @@
 import { ApiError } from "../http/errors";
 import { newInvitationId } from "../links/invitation-id";
 import { decide } from "../counting/counting-rule";
+import { SETTLE_MS } from "../counting/record";
 import { sha256Hex } from "../security/secrets";
 import { insertStatement as insertEvent } from "../storage/events";
 import { findIdempotencyKey, insertIdempotencyKey } from "../storage/idempotency-keys";
 import { insertInvitationStatement } from "../storage/invitations";
 import { insertIngestedResponse, responseId, type ResponseRecord } from "../storage/responses";
 import type { StoredSurvey } from "../storage/surveys";
+import { announceResponseChange, watchResponse } from "../webhooks/announce";
+import type { Outbox } from "../webhooks/deliver";
 import { canonicalInput, type IngestInput } from "./input";
 
 export interface IngestResult {
@@ -27,7 +30,12 @@ export async function ingestResponse(
   survey: StoredSurvey,
   input: IngestInput,
   idempotencyKey: string,
-  options: { now: number; defaultedTime: boolean },
+  options: {
+    now: number;
+    defaultedTime: boolean;
+    /** Sends the webhook deliveries after the response; without one the cron sends them. */
+    outbox?: Outbox | undefined;
+  },
 ): Promise<IngestResult> {
   const scope = scopeOf(survey.id);
   const requestHash = await sha256Hex(`${survey.id}\n${canonicalInput(input, options.defaultedTime)}`);
@@ -54,24 +62,35 @@ export async function ingestResponse(
     created_at: input.respondedAt,
     updated_at: options.now,
   };
+  // Webhooks hear of it as of any other counted response (unless it is history being imported): the
+  // same before/after read inside the write's batch as writeDecision makes.
+  const watch = input.announce ? watchResponse(db, invitationId, survey.id) : null;
+  const eventWrite = insertEvent(db, event);
+  const writes = [
+    insertIdempotencyKey(db, { scope, key: idempotencyKey, requestHash, invitationId, response: JSON.stringify(response), now: options.now }),
+    insertInvitationStatement(
+      db,
+      survey.id,
+      // Already answered, so its links are never handed out: it expires the moment it is made.
+      { id: invitationId, recipient: input.recipient, email: null, locale: input.locale, properties: input.properties, expires_at: input.respondedAt },
+      input.respondedAt,
+    ),
+    eventWrite,
+    insertIngestedResponse(db, { invitationId, surveyId: survey.id, decision, comment: input.comment, createdAt: input.respondedAt, now: options.now }),
+  ];
+  let results: D1Result[];
   try {
-    await db.batch([
-      insertIdempotencyKey(db, { scope, key: idempotencyKey, requestHash, invitationId, response: JSON.stringify(response), now: options.now }),
-      insertInvitationStatement(
-        db,
-        survey.id,
-        // Already answered, so its links are never handed out: it expires the moment it is made.
-        { id: invitationId, recipient: input.recipient, email: null, locale: input.locale, properties: input.properties, expires_at: input.respondedAt },
-        input.respondedAt,
-      ),
-      insertEvent(db, event),
-      insertIngestedResponse(db, { invitationId, surveyId: survey.id, decision, comment: input.comment, createdAt: input.respondedAt, now: options.now }),
-    ]);
+    results = await db.batch(watch ? [watch.before, ...writes, ...watch.after] : writes);
   } catch (error) {
-    // A concurrent request with the same key won the race; its batch is the one that counts.
+    // A concurrent request with the same key won the race; its batch is the one that counts (and announced it).
     const winner = await answerFor(db, scope, idempotencyKey, requestHash);
     if (winner) return winner;
     throw error;
+  }
+  if (watch) {
+    // The event's seq keys the deliveries, as writeDecision's eventSeq does; watch.before comes first.
+    const eventSeq = results[1 + writes.indexOf(eventWrite)]!.meta.last_row_id;
+    await announceResponseChange(db, watch.read(results), { eventSeq, now: options.now, settleMs: SETTLE_MS, outbox: options.outbox });
   }
   return { replayed: false, response };
 }

@@ -6,7 +6,8 @@
 import * as v from "valibot";
 import { badRequest } from "../http/errors";
 import { queryChoice, queryText } from "../http/query";
-import { addDays, daysBetween, isDayKey } from "../rollups/days";
+import { FIRST_DAY, LAST_DAY, calendarDay } from "../http/time";
+import { addDays, daysBetween } from "../rollups/days";
 import { BUILT_IN_DIMENSIONS } from "../surveys/survey-input";
 import { type DayKey } from "../storage/rollups";
 
@@ -28,8 +29,7 @@ export interface MetricsQuery {
   compare: ComparisonKind | null;
 }
 
-const CALENDAR_DAY = "must be a calendar date as YYYY-MM-DD.";
-const day = (description: string) => v.optional(v.pipe(v.string(), v.description(description), v.isoDate(CALENDAR_DAY), v.check(isDayKey, CALENDAR_DAY)));
+const day = (description: string) => v.optional(v.pipe(calendarDay("."), v.description(`${description} ${FIRST_DAY} to ${LAST_DAY}.`)));
 
 /** The query string as the router checks it; the rules that need the survey or both ends are parseMetricsQuery's. */
 export const MetricsQueryParams = v.object({

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { COMMENT_MAX_LENGTH } from "../counting/comment";
+import { urlEncodedFields } from "../http/text";
 import type { Scale } from "../scoring/metrics";
 
 const SCORE_PATTERN = /^\d{1,2}$/;
@@ -29,7 +30,7 @@ export const RespondentFormBody = v.pipe(
     comment: v.optional(
       v.pipe(
         v.string(),
-        v.description(`The comment, at most ${COMMENT_MAX_LENGTH} characters once cleaned; empty clears it. A longer one answers 400 with the page and the text kept.`),
+        v.description(`The comment, at most ${COMMENT_MAX_LENGTH} characters once cleaned; empty clears it. A longer one, or one whose escapes are not UTF-8, answers 400 with the page and the text kept.`),
       ),
     ),
     nonce: v.optional(
@@ -47,16 +48,23 @@ export type RespondentForm =
   | { action: "choose"; score: number; nonce: string | null }
   | { action: "comment"; score: number; nonce: string | null; comment: string };
 
-/** The fields of a urlencoded body; a field given twice counts with its first value. */
-function formFields(body: string): Record<string, string> {
+/**
+ * The fields of a urlencoded body; a field given twice counts with its first value. wellFormed is
+ * false when an escape is not UTF-8: a browser encodes our UTF-8 page's forms as UTF-8, and reading
+ * such a body as URLSearchParams would (U+FFFD) would keep other text than was sent.
+ */
+function formFields(body: string): { fields: Record<string, string>; wellFormed: boolean } {
   const first = new Map<string, string>();
-  for (const [name, value] of new URLSearchParams(body)) if (!first.has(name)) first.set(name, value);
-  return Object.fromEntries(first);
+  let wellFormed = true;
+  for (const field of urlEncodedFields(body)) {
+    wellFormed &&= field.wellFormed;
+    if (!first.has(field.name)) first.set(field.name, field.value);
+  }
+  return { fields: Object.fromEntries(first), wellFormed };
 }
 
-/** Reads the page's urlencoded form; null when it is not one of our two forms or its score is off the scale. */
-export function parseRespondentForm(body: string, scale: Scale): RespondentForm | null {
-  const parsed = v.safeParse(RespondentFormBody, formFields(body));
+function readFields(fields: Record<string, string>, scale: Scale): RespondentForm | null {
+  const parsed = v.safeParse(RespondentFormBody, fields);
   if (!parsed.success) return null;
   const { action, comment } = parsed.output;
   const score = onScale(parsed.output.score, scale);
@@ -64,4 +72,20 @@ export function parseRespondentForm(body: string, scale: Scale): RespondentForm 
   const nonce = parsed.output.nonce ?? null;
   if (action === "choose") return { action, score, nonce };
   return comment === undefined ? null : { action, score, nonce, comment };
+}
+
+/** Reads the page's urlencoded form; null when it is not one of our two forms, its score is off the scale, or an escape is not UTF-8. */
+export function parseRespondentForm(body: string, scale: Scale): RespondentForm | null {
+  const { fields, wellFormed } = formFields(body);
+  return wellFormed ? readFields(fields, scale) : null;
+}
+
+/**
+ * A comment form that parseRespondentForm refused because an escape is not UTF-8: its score and its
+ * comment as far as it can be read (U+FFFD where bytes were lost), to show back, never to keep.
+ */
+export function unreadableComment(body: string, scale: Scale): { score: number; comment: string } | null {
+  const { fields, wellFormed } = formFields(body);
+  const form = wellFormed ? null : readFields(fields, scale);
+  return form?.action === "comment" ? { score: form.score, comment: form.comment } : null;
 }

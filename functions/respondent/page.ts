@@ -22,7 +22,8 @@ export interface ChoicePage {
   comment: string | null;
   /** A one-time id for the forms on this page, so a replayed POST can be told apart. */
   nonce: string;
-  notice?: "answerUpdated" | "commentSaved" | "commentTooLong";
+  /** commentCut: a form too large to take, the comment shown back as far as it could be read; tooLarge: not even that; commentUnreadable: escapes not UTF-8, the comment shown back as read. */
+  notice?: "answerUpdated" | "commentSaved" | "commentTooLong" | "commentCut" | "tooLarge" | "commentUnreadable";
 }
 
 const STYLE = `:root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;--accent:#1a56db;--line:#d0d7de}
@@ -59,7 +60,7 @@ export function choicePage(page: ChoicePage): string {
     ? `<p class="status" role="status">${escapeHtml(format(text.yourAnswer, { score: chosenPoint.label ? `${chosenPoint.score} – ${chosenPoint.label}` : chosenPoint.score }, locale))}</p>`
     : "";
   const notice = page.notice
-    ? `<p class="status" role="${page.notice === "commentTooLong" ? "alert" : "status"}">${escapeHtml(format(text[page.notice], { max: COMMENT_MAX_LENGTH }, locale))}</p>`
+    ? `<p class="status" role="${page.notice === "answerUpdated" || page.notice === "commentSaved" ? "status" : "alert"}">${escapeHtml(format(text[page.notice], { max: COMMENT_MAX_LENGTH }, locale))}</p>`
     : "";
   const worded = points.every((p) => p.label !== null);
   const buttons = points

@@ -1,21 +1,27 @@
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
-import { readLimitedText } from "../http/body";
+import { readPrefix } from "../http/body";
 import { ApiError, toErrorResponse } from "../http/errors";
 import type { ResponseSpec, ValidatedRequest } from "../http/route";
 import { localeFromAcceptLanguage, DEFAULT_LOCALE } from "../i18n/locales";
 import { base64url, randomBytes } from "../security/secrets";
-import { cleanComment } from "../counting/comment";
-import { parseRespondentForm, parseScore } from "./form";
+import { COMMENT_MAX_LENGTH, cleanComment } from "../counting/comment";
+import { fromAnotherSite } from "../counting/counting-rule";
+import { parseRespondentForm, parseScore, unreadableComment } from "./form";
+import { commentFromStart } from "./oversized-form";
 import { htmlResponse } from "./html-response";
 import { choicePage, errorPage, type ChoicePage } from "./page";
 import { recordOrSend } from "../queue/producer";
-import { requestFacts, type CfLike } from "../counting/request-signals";
+import { requestFacts, type CfLike, type RequestFacts } from "../counting/request-signals";
 import { resolveLink, type ResolvedLink } from "./resolve";
 import { appendEvent } from "../storage/events";
 
-/** Respondent forms are tiny; anything bigger is not ours. */
-const MAX_FORM_BYTES = 16_384;
+/**
+ * The largest form our page sends: a comment of COMMENT_MAX_LENGTH code points, each at most 4 UTF-8
+ * bytes and each byte percent-encoded as 3 ("😀" is %F0%9F%98%80), plus the nonce, action and score
+ * and room for the line breaks and spaces cleaning drops. Anything bigger is not a person's form.
+ */
+export const MAX_FORM_BYTES = COMMENT_MAX_LENGTH * 4 * 3 + 1_024;
 
 /**
  * Path parameters, for the handlers and the document. They accept any text on purpose: a token that
@@ -53,7 +59,8 @@ export const SIGNAL_FAILURES = { ...LINK_FAILURES_HEAD, 429: LINK_FAILURES[429],
 type Found = Extract<ResolvedLink, { ok: true }>;
 
 const newNonce = () => base64url(randomBytes(12));
-const factsOf = (request: IRequest) => requestFacts(request.headers, (request as unknown as { cf?: CfLike }).cf);
+// Our pages post to the origin they were served from: an Origin naming another one is kept as a signal.
+const factsOf = (request: IRequest) => requestFacts(request.headers, (request as unknown as { cf?: CfLike }).cf, new URL(request.url).origin);
 
 async function resolve(request: ValidatedRequest<LinkParams>, env: Env): Promise<ResolvedLink> {
   return resolveLink(env, request.input.params.token, request.headers.get("accept-language"), Date.now());
@@ -103,12 +110,21 @@ export async function submit(request: ValidatedRequest<LinkParams>, env: Env, ct
   const { token } = request.input.params;
   const type = request.headers.get("content-type") ?? "";
   const body = /^application\/x-www-form-urlencoded\b/i.test(type) ? await readForm(request) : null;
-  // Our forms are tiny: a bigger body is refused with 413, and still gets the page to try again.
-  if (body === TOO_LARGE) return htmlResponse(choicePage(page(found, token, null)), 413);
-  const form = body === null ? null : parseRespondentForm(body, found.survey.scale);
-  if (!form) return htmlResponse(choicePage(page(found, token, null)), 400);
-
   const facts = factsOf(request);
+  if (fromAnotherSite(facts.signals)) return refuseForeignPost(found, body, facts, env, ctx);
+  if (body?.complete === false) {
+    // Too large to take: nothing is saved, but the person's text comes back as far as it fits.
+    const start = commentFromStart(body.text, found.survey.scale);
+    const shown = start ? page(found, token, start.score, { comment: start.comment, notice: "commentCut" }) : page(found, token, null, { notice: "tooLarge" });
+    return htmlResponse(choicePage(shown), 413);
+  }
+  const form = body === null ? null : parseRespondentForm(body.text, found.survey.scale);
+  if (!form) {
+    // Escapes that are not UTF-8: nothing is recorded, and the comment comes back as far as it could be read.
+    const kept = body === null ? null : unreadableComment(body.text, found.survey.scale);
+    return htmlResponse(choicePage(kept ? page(found, token, kept.score, { comment: kept.comment, notice: "commentUnreadable" }) : page(found, token, null)), 400);
+  }
+
   if (form.nonce) facts.signals.nonce = form.nonce;
   const now = Date.now();
   if (form.action === "choose") {
@@ -125,6 +141,22 @@ export async function submit(request: ValidatedRequest<LinkParams>, env: Env, ct
   return htmlResponse(choicePage(page(found, token, form.score, { comment: checked.comment, notice: "commentSaved" })));
 }
 
+/**
+ * A form posted from another site's page. It is kept as a raw event, which the counting rule never
+ * takes for a choice (fromAnotherSite), and it touches no comment; the poster gets a page saying that
+ * nothing changed. That page shows none of the posted text: on our origin it would be another site's
+ * words, pre-filled for the person to send.
+ */
+async function refuseForeignPost(found: Found, body: FormBody | null, facts: RequestFacts, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const form = body?.complete ? parseRespondentForm(body.text, found.survey.scale) : null;
+  // A click to keep is one of the page's two forms, read whole.
+  if (form?.action === "choose" || form?.action === "comment") {
+    if (form.nonce) facts.signals.nonce = form.nonce;
+    await recordOrSend(env, ctx, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: form.action, score: form.score, facts, now: Date.now() });
+  }
+  return htmlResponse(errorPage("crossSite", found.locale), 403);
+}
+
 /** POST /r/{token}/signal: the page's beacon after a trusted pointer, key or touch input. */
 export async function signal(request: ValidatedRequest<LinkParams>, env: Env): Promise<Response> {
   const found = await resolve(request, env);
@@ -135,15 +167,20 @@ export async function signal(request: ValidatedRequest<LinkParams>, env: Env): P
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 }
 
-const TOO_LARGE = Symbol("too large");
+/** A form body: all of it, or (complete: false) the first MAX_FORM_BYTES of a larger one. */
+interface FormBody {
+  text: string;
+  complete: boolean;
+}
 
-async function readForm(request: Request): Promise<string | null | typeof TOO_LARGE> {
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) return TOO_LARGE;
+/** Reads at most MAX_FORM_BYTES, whatever Content-Length says; null when a whole body is not UTF-8. */
+async function readForm(request: Request): Promise<FormBody | null> {
+  const { bytes, complete } = await readPrefix(request, MAX_FORM_BYTES);
+  // A cut body may end inside a character: read it leniently; commentFromStart drops the remnant.
   try {
-    return await readLimitedText(request, MAX_FORM_BYTES);
-  } catch (error) {
-    if (error instanceof ApiError) return error.status === 413 ? TOO_LARGE : null;
-    throw error;
+    return { text: new TextDecoder("utf-8", { fatal: complete, ignoreBOM: false }).decode(bytes), complete };
+  } catch {
+    return null;
   }
 }
 

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { badRequest } from "../http/errors";
+import { freeText } from "../http/text";
 import { BUILT_IN_DIMENSIONS, PROPERTY_KEY_PATTERN, type Survey } from "./survey-input";
 
 /**
@@ -7,15 +8,15 @@ import { BUILT_IN_DIMENSIONS, PROPERTY_KEY_PATTERN, type Survey } from "./survey
  * for breakdowns. One definition, so every way in validates them alike.
  */
 const propertyValue = v.pipe(
-  v.union([v.string(), v.number(), v.boolean()], "must be a string, number or boolean"),
-  v.transform((value) => String(value).trim()),
-  v.minLength(1, "must not be empty"),
-  v.maxLength(100, "must be at most 100 characters"),
+  v.union([freeText(100), v.number(), v.boolean()], "must be a string, number or boolean"),
+  v.transform((value) => String(value)),
 );
 
-/** The person a row is about, in the caller's own terms (a customer id, an email address). */
-export const recipientSchema = (description: string) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(200, "must be at most 200 characters"), v.description(description));
+/**
+ * The person a row is about, in the caller's own terms (a customer id, an email address). Erasure
+ * names people by it, so it must be text that reads back as it was sent (api/erasure.ts).
+ */
+export const recipientSchema = (description: string) => v.pipe(freeText(200), v.description(description));
 
 export const propertiesSchema = v.record(v.pipe(v.string(), v.regex(PROPERTY_KEY_PATTERN, "keys must be snake_case")), propertyValue);
 

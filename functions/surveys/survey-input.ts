@@ -1,5 +1,7 @@
 import * as v from "valibot";
 import { badRequest } from "../http/errors";
+import { calendarDay } from "../http/time";
+import { freeText } from "../http/text";
 import { parseOrThrow } from "../http/validate";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "../i18n/locales";
 import {
@@ -44,24 +46,24 @@ export const PROPERTY_KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 export const TOUCHPOINT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const BUILT_IN_DIMENSIONS = ["touchpoint", "locale", "country", "channel", "variant"] as const;
 
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(max, `must be at most ${max} characters`));
 const perLocale = (max: number) =>
   v.pipe(
-    v.record(v.picklist(LOCALES, `keys must be one of ${LOCALES.join(", ")}`), text(max)),
+    v.record(v.picklist(LOCALES, `keys must be one of ${LOCALES.join(", ")}`), freeText(max)),
     v.check((r) => Object.keys(r).length > 0, "must name at least one language"),
   );
 const nullable = <S extends v.GenericSchema>(schema: S) => v.optional(v.nullable(schema));
 
-const isoDay = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
+// The one calendar of every day the API takes (functions/http/time.ts), so target.by fits the day arithmetic of metrics.
+const isoDay = calendarDay();
 
 const editable = {
-  name: text(200),
+  name: freeText(200),
   satisfied_min: v.pipe(v.number(), v.integer("must be an integer")),
   headline: v.picklist(HEADLINES, `must be one of ${HEADLINES.join(", ")}`),
   question: perLocale(500),
   locale: v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`),
   touchpoint: nullable(v.pipe(v.string(), v.regex(TOUCHPOINT_PATTERN, "must be a lowercase name such as support or trial_end"))),
-  attribute: nullable(text(200)),
+  attribute: nullable(freeText(200)),
   timezone: v.pipe(v.string(), v.check(isTimeZone, "must be an IANA time zone such as Europe/Amsterdam")),
   segments: v.pipe(
     v.array(v.pipe(v.string(), v.regex(PROPERTY_KEY_PATTERN, "must be snake_case property keys"))),
@@ -71,7 +73,7 @@ const editable = {
   public: v.boolean("must be true or false"),
   min_public_n: v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(10_000)),
   target: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), by: isoDay })),
-  benchmark: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), label: text(100) })),
+  benchmark: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), label: freeText(100) })),
   follow_up: perLocale(500),
   retain_days: nullable(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(30, "must be at least 30"), v.maxValue(3650, "must be at most 3650"))),
 };

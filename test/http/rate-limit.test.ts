@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { router } from "../../functions/router";
 import { BASE, api } from "../helpers/api";
 import { checkAgainstDocument } from "../helpers/document";
+import { MAX_FORM_BYTES } from "../../functions/respondent/routes";
 import { PERSON, createSurvey, invite, pathOf, postForm } from "../helpers/respondent";
 
 /**
@@ -78,10 +79,17 @@ describe("API routes", () => {
 });
 
 describe("body size limits", () => {
-  it("refuse a respondent form over 16 KiB with 413 and the page", async () => {
-    const response = await postForm(pages[1]!, { action: "comment", score: "4", comment: "x".repeat(20_000) });
+  it("refuse a respondent form over the largest a comment needs with 413 and the page", async () => {
+    const response = await postForm(pages[1]!, { action: "comment", score: "4", comment: "x".repeat(MAX_FORM_BYTES) });
     expect(response.status).toBe(413);
     expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+  });
+
+  it("leave the respondent form's body to the form, even declared over 1 MiB: the page, not JSON", async () => {
+    const response = await postForm(pages[1]!, { action: "comment", score: "4", comment: "x".repeat(1_048_577) });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await response.text()).toContain(`>${"x".repeat(2000)}</textarea>`);
   });
 
   it("refuse any declared body over 1 MiB before a route reads it", async () => {
