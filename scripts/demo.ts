@@ -19,9 +19,13 @@ interface DemoStorage {
   insertDemo(db: unknown, data: DemoData): Promise<void>;
 }
 
-/** The API's own survey parser (functions/surveys/survey-input.ts) and storage: the demo's surveys are made as the API makes them. */
+/**
+ * The Worker's own code the demo is made with: the API's survey parser and storage, and the invitation
+ * id format, so demo rows look exactly like real ones (only their random bytes come from the seed).
+ */
 interface SurveyCode {
   parseNewSurvey(body: unknown): DemoSurvey;
+  invitationIdFromBytes(bytes: Uint8Array): string;
   insertSurvey(db: unknown, survey: DemoSurvey, now: number): Promise<boolean>;
 }
 
@@ -148,7 +152,7 @@ export interface Demo {
   data: DemoData;
 }
 
-export function generateDemo(now: number, firstSeq: number, parseNewSurvey: SurveyCode["parseNewSurvey"]): Demo {
+export function generateDemo(now: number, firstSeq: number, code: Pick<SurveyCode, "parseNewSurvey" | "invitationIdFromBytes">): Demo {
   const r = seeded(20_260_401);
   const today = Math.floor(now / DAY) * DAY;
   const start = today - (DAYS - 1) * DAY;
@@ -157,14 +161,14 @@ export function generateDemo(now: number, firstSeq: number, parseNewSurvey: Surv
   let seq = firstSeq;
   let recipient = 0;
   for (const plan of plans(today)) {
-    const survey = parseNewSurvey(plan.survey);
+    const survey = code.parseNewSurvey(plan.survey);
     surveys.push(survey);
     const scores = plan.weights.map((w, i) => [survey.scale.min + i, w] as const);
     for (let day = 0; day < DAYS; day++) {
       const weekend = [0, 6].includes(new Date(start + day * DAY).getUTCDay());
       const sent = Math.round((plan.perDay / plan.responseRate) * (weekend ? 0.5 : 1) * (0.85 + 0.3 * r.next()));
       for (let i = 0; i < sent; i++) {
-        const id = `demo_${survey.id}_${day}_${i}`;
+        const id = code.invitationIdFromBytes(Uint8Array.from({ length: 10 }, () => Math.floor(r.next() * 256)));
         const properties = { touchpoint: survey.touchpoint ?? "", ...plan.properties(r) };
         // Sent in office hours; nothing from the future when the demo is loaded in the morning.
         const invitedAt = Math.min(now - 60 * 60_000, start + day * DAY + Math.floor((7 + r.next() * 10) * 3_600_000));
@@ -195,7 +199,7 @@ export function generateDemo(now: number, firstSeq: number, parseNewSurvey: Surv
     }
   }
   const annotate = (survey_id: string, day: number, label: string) =>
-    data.annotations.push({ id: `demo_${survey_id}_${day}`, survey_id, at: start + day * DAY + 9 * 3_600_000, label });
+    data.annotations.push({ id: `ann_${Array.from({ length: 20 }, () => Math.floor(r.next() * 16).toString(16)).join("")}`, survey_id, at: start + day * DAY + 9 * 3_600_000, label });
   annotate("webshop-nps", DIP_DAY, "New webshop software released");
   annotate("webshop-nps", DIP_DAY + 14, "Checkout fix deployed");
   annotate("support-csat", 40, "Support team reorganised into billing, technical and accounts");
@@ -209,12 +213,13 @@ export const surveysCreatedAt = (now: number) => Math.floor(now / DAY) * DAY - (
 export async function loadDemo(persistTo?: string): Promise<string> {
   const storage = await workerModule<DemoStorage>("functions/storage/demo.ts");
   const { parseNewSurvey } = await workerModule<Pick<SurveyCode, "parseNewSurvey">>("functions/surveys/survey-input.ts");
+  const { invitationIdFromBytes } = await workerModule<Pick<SurveyCode, "invitationIdFromBytes">>("functions/links/invitation-id.ts");
   const { insertSurvey } = await workerModule<Pick<SurveyCode, "insertSurvey">>("functions/storage/surveys.ts");
   const { rebuildRollups } = await workerModule<{ rebuildRollups: Rebuild }>("functions/rollups/job.ts");
   return withLocalDb(persistTo, async (db) => {
     if ((await storage.countSurveys(db)) > 0) return "The local database already has surveys; the demo was not loaded.";
     const now = Date.now();
-    const { surveys, data } = generateDemo(now, await storage.nextEventSeq(db), parseNewSurvey);
+    const { surveys, data } = generateDemo(now, await storage.nextEventSeq(db), { parseNewSurvey, invitationIdFromBytes });
     for (const survey of surveys) await insertSurvey(db, survey, surveysCreatedAt(now));
     await storage.insertDemo(db, data);
     // A rebuild computes each demo day once; the incremental rollup would revisit days chunk by chunk.

@@ -12,8 +12,11 @@ const state = mkdtempSync(join(tmpdir(), "tapscore-demo-"));
 
 afterAll(() => rmSync(state, { recursive: true, force: true }));
 
-const node = (script: string) =>
-  run(join(BIN, "node"), ["--experimental-transform-types", "--no-warnings=ExperimentalWarning", script, "--persist-to", state], { env });
+/** The characters of an invitation id: lowercase Crockford base32. */
+const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
+
+const node = (script: string, ...args: string[]) =>
+  run(join(BIN, "node"), ["--experimental-transform-types", "--no-warnings=ExperimentalWarning", script, ...args, "--persist-to", state], { env });
 
 async function query<T>(sql: string): Promise<T[]> {
   const { stdout } = await run(join(BIN, "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql], { env });
@@ -22,7 +25,7 @@ async function query<T>(sql: string): Promise<T[]> {
 
 describe("the demo `npm start` loads into an empty database", () => {
   it("has at least three surveys over 120+ days and 20,000+ responses, rolled up, and loads only once", async () => {
-    await run(join(BIN, "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", state, "--file=schema.sql"], { env });
+    await node("scripts/migrate.ts", "--local");
     const first = await node("scripts/demo.ts");
     expect(first.stdout).toMatch(/Loaded the demo: \d+ surveys/);
 
@@ -43,6 +46,15 @@ describe("the demo `npm start` loads into an empty database", () => {
     expect(rollups!.counted).toBe(counted!.n);
     const [annotations] = await query<{ n: number }>("SELECT COUNT(*) AS n FROM annotations");
     expect(annotations!.n).toBeGreaterThanOrEqual(3);
+
+    // Demo rows look like real ones, so every id the API hands out for them is one it takes back.
+    const [shapes] = await query<{ odd_responses: number; odd_invitations: number; odd_annotations: number }>(
+      // D1 caps GLOB patterns at 50 bytes: rtrim by the alphabet leaves nothing of an id made of it.
+      `SELECT (SELECT COUNT(*) FROM responses WHERE NOT (length(id) = 20 AND substr(id, 1, 4) = 'rsp_' AND rtrim(substr(id, 5), '${CROCKFORD}') = '')) AS odd_responses,
+              (SELECT COUNT(*) FROM invitations WHERE NOT (length(id) = 16 AND rtrim(id, '${CROCKFORD}') = '')) AS odd_invitations,
+              (SELECT COUNT(*) FROM annotations WHERE NOT (length(id) = 24 AND substr(id, 1, 4) = 'ann_' AND rtrim(substr(id, 5), '0123456789abcdef') = '')) AS odd_annotations`,
+    );
+    expect(shapes).toEqual({ odd_responses: 0, odd_invitations: 0, odd_annotations: 0 });
 
     const second = await node("scripts/demo.ts");
     expect(second.stdout).toContain("already has surveys");

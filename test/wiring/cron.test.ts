@@ -1,0 +1,122 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../functions/index";
+import { api } from "../helpers/api";
+import { createSurvey, invite, nonceOf, postForm, visit } from "../helpers/respondent";
+
+/**
+ * The cron reaches each of its jobs only through `scheduled` in functions/index.ts and the list in
+ * functions/scheduled.ts. These tests fire the real handler, as the Workers runtime would, and look at
+ * what each job must have left in D1 after one tick.
+ */
+
+const DAY = 86_400_000;
+
+async function tick(now: number): Promise<void> {
+  const controller = createScheduledController({ scheduledTime: now, cron: "*/5 * * * *" });
+  const ctx = createExecutionContext();
+  await worker.scheduled!(controller, env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** Days as YYYY-MM-DD, written by hand from the epoch so nothing of the code under test computes them. */
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+// Webhook deliveries the tick attempts must not leave the machine: every outbound fetch answers 204.
+const outbound: string[] = [];
+beforeEach(() => {
+  outbound.length = 0;
+  vi.stubGlobal("fetch", async (input: RequestInfo | URL) => {
+    outbound.push(input instanceof Request ? input.url : String(input));
+    return new Response(null, { status: 204 });
+  });
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("one cron tick through the Worker's scheduled handler", () => {
+  // First: the drop check runs only when the rollup folded something in, which a later tick in the
+  // future would otherwise already have done.
+  it("runs the drop check after a rollup: a clear drop enqueues a metric.drop delivery", async () => {
+    const now = Date.now();
+    await createSurvey("cron-drop");
+    // 28 days of mostly 4s and 5s, then 7 days of mostly 1s and 2s, ending yesterday (UTC).
+    const statements = [];
+    for (let i = 35; i >= 1; i -= 1) {
+      const counts = i > 7 ? [0, 0, 1, 4, 5] : [3, 3, 2, 1, 1];
+      statements.push(
+        env.DB.prepare(
+          "INSERT INTO rollup_days (survey_id, day, dimension, value, counts, invitations, comments, excluded) VALUES ('cron-drop', ?1, 'all', '', ?2, 0, 0, 0)",
+        ).bind(dayOf(now - i * DAY), JSON.stringify(counts)),
+      );
+    }
+    await env.DB.batch(statements);
+    const hook = await api("POST", "/api/v1/webhooks", { body: { url: "https://hooks.example/drops", events: ["metric.drop"], survey: "cron-drop" } });
+    expect(hook.status).toBe(201);
+    // Something new for the rollup to fold in: a tap today.
+    const [invitation] = (await invite("cron-drop", [{ recipient: "cron-drop-1" }])).invitations;
+    expect((await visit(invitation!.links["2"]!)).status).toBe(200);
+
+    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE event = 'metric.drop'").first<{ n: number }>();
+    expect(before!.n).toBe(0);
+    await tick(now);
+    const deliveries = await env.DB.prepare("SELECT survey_id FROM webhook_deliveries WHERE event = 'metric.drop'").all<{ survey_id: string }>();
+    expect(deliveries.results).toEqual([{ survey_id: "cron-drop" }]);
+  });
+
+  it("applies retention: an old comment is cleared and old events deleted, the score kept", async () => {
+    await createSurvey("cron-retained", { retain_days: 30 });
+    const [invitation] = (await invite("cron-retained", [{ recipient: "cron-retained-1" }])).invitations;
+    const html = await (await visit(invitation!.links["4"]!)).text();
+    expect((await postForm(invitation!.url, { action: "comment", score: "4", comment: "Slow delivery", nonce: nonceOf(html) })).status).toBeLessThan(400);
+    const stored = () => env.DB.prepare("SELECT score, comment FROM responses WHERE invitation_id = ?1").bind(invitation!.id).first<{ score: number; comment: string | null }>();
+    const events = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM events WHERE invitation_id = ?1").bind(invitation!.id).first<{ n: number }>())!.n;
+    expect(await stored()).toEqual({ score: 4, comment: "Slow delivery" });
+    expect(await events()).toBeGreaterThan(0);
+
+    await tick(Date.now() + 31 * DAY);
+    expect(await stored()).toEqual({ score: 4, comment: null });
+    expect(await events()).toBe(0);
+  });
+
+  it("prunes the ids of queue messages that can no longer be redelivered, keeping recent ones", async () => {
+    const now = Date.now();
+    // The id format of functions/queue/messages.ts, written out: tap_ + milliseconds in base 36 (9 digits) + _ + random.
+    const idAt = (ms: number, random: string) => `tap_${ms.toString(36).padStart(9, "0")}_${random}`;
+    const old = idAt(now - 20 * DAY, "old");
+    const recent = idAt(now - DAY, "recent");
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO queue_messages (id, at) VALUES (?1, ?2)").bind(old, now - 20 * DAY),
+      env.DB.prepare("INSERT INTO queue_messages (id, at) VALUES (?1, ?2)").bind(recent, now - DAY),
+    ]);
+    await tick(now);
+    const left = await env.DB.prepare("SELECT id FROM queue_messages WHERE id IN (?1, ?2)").bind(old, recent).all<{ id: string }>();
+    expect(left.results.map((row) => row.id)).toEqual([recent]);
+  });
+
+  it("prunes finished deliveries older than 30 days and keeps pending ones (retries not lost) and recent ones", async () => {
+    const now = Date.now();
+    await env.DB.prepare("INSERT INTO webhooks (id, url, events, survey_id, format, secret, created_at) VALUES ('wh_cron', 'https://hooks.example/log', '[\"metric.drop\"]', NULL, 'standard', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', ?1)")
+      .bind(now - 60 * DAY)
+      .run();
+    const rows: [id: string, status: string, createdAt: number, nextAttemptAt: number | null][] = [
+      ["msg_old_delivered", "delivered", now - 40 * DAY, null],
+      ["msg_old_failed", "failed", now - 40 * DAY, null],
+      ["msg_old_cancelled", "cancelled", now - 40 * DAY, null],
+      // Still retrying, next attempt tomorrow: not due in this tick, and must survive the pruning.
+      ["msg_old_pending", "pending", now - 40 * DAY, now + DAY],
+      ["msg_recent_delivered", "delivered", now - 2 * DAY, null],
+    ];
+    await env.DB.batch(
+      rows.map(([id, status, createdAt, next]) =>
+        env.DB.prepare(
+          "INSERT INTO webhook_deliveries (id, webhook_id, dedupe_key, event, survey_id, invitation_id, body, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?1, 'wh_cron', ?1, 'metric.drop', NULL, NULL, '{}', ?2, 1, ?3, ?4, ?4)",
+        ).bind(id, status, next, createdAt),
+      ),
+    );
+    await tick(now);
+    const left = await env.DB.prepare("SELECT id FROM webhook_deliveries WHERE webhook_id = 'wh_cron' ORDER BY id").all<{ id: string }>();
+    expect(left.results.map((row) => row.id)).toEqual(["msg_old_pending", "msg_recent_delivered"]);
+  });
+});
