@@ -42,10 +42,13 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
   const failed = new Set<string>();
   await Promise.all(
     [...byInvitation].map(async ([invitationId, taps]) => {
-      // Only a comment written by this delivery is applied: a redelivered old comment must not undo a newer one.
-      const commented = taps.filter((t) => t.comment !== undefined && written.fresh.has(t.id)).at(-1);
+      const history = written.histories.get(invitationId) ?? [];
+      // Only a comment written by this delivery is applied, and only if no later comment is known:
+      // queues keep no order, so an old comment whose first delivery was retried may arrive last.
+      const latestComment = Math.max(...history.filter((event) => event.kind === "comment").map((event) => event.at));
+      const commented = taps.filter((t) => t.comment !== undefined && written.fresh.has(t.id) && t.at >= latestComment).at(-1);
       try {
-        await writeDecision(env.DB, invitationId, taps[0]!.survey_id, written.histories.get(invitationId) ?? [], now, commented?.comment, outbox);
+        await writeDecision(env.DB, invitationId, taps[0]!.survey_id, history, now, commented?.comment, outbox);
       } catch (error) {
         console.error("TAPS: decision failed, retrying", error instanceof Error ? error.name : typeof error);
         failed.add(invitationId);

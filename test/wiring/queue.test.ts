@@ -92,11 +92,9 @@ describe("comments through the queue", () => {
     expect((await responseOf(invitationId))!.comment).toBe("final thought");
   });
 
-  // KNOWN BUG (reported, issue #18): functions/queue/consumer.ts applies the comment of any message not
-  // seen before, so an older comment whose first delivery was retried (a failed batch) and arrives after
-  // the newer one overwrites it. `it.fails` keeps the suite green while the bug stands and turns red once
-  // it is fixed: then make this a plain `it`.
-  it.fails("keeps the newer comment when the older message first arrives after it (its first delivery was retried)", async () => {
+  // Queues keep no order: an older comment whose first delivery was retried (a failed batch) may arrive
+  // after the newer one, and must not overwrite it.
+  it("keeps the newer comment when the older message first arrives after it (its first delivery was retried)", async () => {
     const { invitationId, tap, older, newer } = await tapAndTwoComments("queue-late");
     await deliver([tap]);
     await deliver([newer]);
