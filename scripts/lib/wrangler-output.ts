@@ -19,6 +19,7 @@ const ALWAYS_DROPPED = [
   /^env\.[A-Za-z_$][\w$]*\b/, // a row of the bindings table
   /^⎔ (Starting local server|Connection status updated)/,
   /^\[wrangler:info\] Ready on /, // the banner says where
+  /^\[wrangler:info\] ✨ Parsed \d+ valid (header|redirect) rules?\./, // site/public/_headers, read on every assets load
   /^\[wrangler:info\] GET \/api\/v1\/reports\/export 200 /, // the start script's check after each tick
 ];
 const STARTUP_DROPPED = [/^\[wrangler:info\] GET \/healthz 200 /];

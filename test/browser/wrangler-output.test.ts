@@ -19,6 +19,7 @@ Error: getaddrinfo ENOTFOUND workers.cloudflare.com
     at GetAddrInfoReqWrap.onlookupall [as oncomplete] (node:dns:123:26)
 ⎔ Starting local server...
 ⎔ Connection status updated
+[wrangler:info] ✨ Parsed 2 valid header rules.
 [wrangler:info] Ready on http://127.0.0.1:8787
 [wrangler:info] GET /healthz 200 OK (1048ms)`;
 
