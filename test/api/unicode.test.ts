@@ -4,6 +4,7 @@ import { ROUTES } from "../../functions/routes";
 import { api, errorOf } from "../helpers/api";
 import { fetchChecked } from "../helpers/document";
 import { PERSON, createSurvey, invite, nonceOf, pathOf, responseOf, visit } from "../helpers/respondent";
+import { tableCounts } from "../helpers/tables";
 
 /**
  * Well-formed Unicode at every way in (issue #12, finding 2), and one rule for free-text fields
@@ -11,14 +12,6 @@ import { PERSON, createSurvey, invite, nonceOf, pathOf, responseOf, visit } from
  * and nothing is written.
  */
 
-/** Row counts of every table, in one statement. */
-async function tableCounts(): Promise<Record<string, number>> {
-  const { results: tables } = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name",
-  ).all<{ name: string }>();
-  const sql = `SELECT ${tables.map(({ name }) => `(SELECT COUNT(*) FROM "${name}") AS "${name}"`).join(", ")}`;
-  return (await env.DB.prepare(sql).first<Record<string, number>>())!;
-}
 
 /** Calls the API and expects a 400 naming `field`, with no table changed. */
 async function expectRefused(method: string, path: string, body: unknown, field: string, headers: Record<string, string> = {}) {

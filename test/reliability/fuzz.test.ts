@@ -8,6 +8,7 @@ import { checkAgainstDocument, fetchChecked } from "../helpers/document";
 import { COMMENT_MAX_LENGTH, cleanComment } from "../../functions/counting/comment";
 import { escapeHtml } from "../../functions/http/html";
 import { PERSON, createSurvey, invite, pathOf, postBody, responseOf, visit } from "../helpers/respondent";
+import { tableCounts } from "../helpers/tables";
 
 /**
  * Fuzzing every route of the router with random path parameters, query strings, headers and bodies:
@@ -19,15 +20,6 @@ const RUNS_PER_ROUTE = 25;
 
 let tokens: string[] = [];
 
-/** Row counts of every table, in one statement. */
-async function tableCounts(): Promise<Record<string, number>> {
-  const { results: tables } = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name",
-  ).all<{ name: string }>();
-  // Scalar subqueries, not UNION ALL: D1 allows only a few terms in a compound SELECT.
-  const sql = `SELECT ${tables.map(({ name }) => `(SELECT COUNT(*) FROM "${name}") AS "${name}"`).join(", ")}`;
-  return (await env.DB.prepare(sql).first<Record<string, number>>())!;
-}
 
 const ascii = fc.string({ unit: "grapheme-ascii", maxLength: 40 });
 const anyText = fc.string({ maxLength: 60 });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { document } from "../../functions/routes";
 import { fetchChecked } from "../helpers/document";
 import { createSurvey, invite, pathOf } from "../helpers/respondent";
+import { tableCounts } from "../helpers/tables";
 
 /**
  * Fuzzing driven by the generated OpenAPI document: for every operation, requests whose parameters and
@@ -129,14 +130,6 @@ function encodePathSegment(value: string): string {
   }
 }
 
-/** Row counts of every table. */
-async function tableCounts(): Promise<Record<string, number>> {
-  const { results: tables } = await env.DB.prepare(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name",
-  ).all<{ name: string }>();
-  const sql = `SELECT ${tables.map(({ name }) => `(SELECT COUNT(*) FROM "${name}") AS "${name}"`).join(", ")}`;
-  return (await env.DB.prepare(sql).first<Record<string, number>>())!;
-}
 
 const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
   Object.entries(item as Record<string, Operation>).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
