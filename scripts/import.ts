@@ -92,20 +92,32 @@ interface SurveyFacts {
   id: string;
   scale: { min: number; max: number };
   segments: string[];
+  archived: boolean;
 }
 /** Where rows go: the API of a running Tapscore, or the Worker's ingestion code on the local D1. */
 interface Target {
   survey(id: string): Promise<SurveyFacts | null>;
-  /** 201 new, 200 imported before, 4xx refused with the API's message. */
-  ingest(surveyId: string, key: string, body: IngestBody): Promise<{ status: number; message?: string }>;
+  /** 201 new, 200 imported before, 4xx refused with the API's code and message; 0 when Tapscore never answered. */
+  ingest(surveyId: string, key: string, body: IngestBody): Promise<{ status: number; code?: string; message?: string }>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Tries at most this often: a rate limit, a server error or a dropped connection is retried, then given up. */
+const MAX_ATTEMPTS = 4;
+
+/** Retry-After in seconds or as an HTTP date; 10 s when absent or unreadable, never more than a minute. */
+function retryAfterMs(header: string | null, now = Date.now()): number {
+  const seconds = header !== null && /^\d+$/.test(header.trim()) ? Number(header) * 1000 : header ? Date.parse(header) - now : Number.NaN;
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 60_000) : 10_000;
+}
+
 function apiTarget(url: string, token: string): Target {
   const base = url.replace(/\/+$/, "");
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  /** The answer, or null when Tapscore could not be reached after every attempt. */
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response | null> {
     for (let attempt = 1; ; attempt++) {
+      const last = attempt >= MAX_ATTEMPTS;
       try {
         const response = await fetch(`${base}${path}`, {
           method,
@@ -113,34 +125,35 @@ function apiTarget(url: string, token: string): Target {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         // Rate limited: wait as told. A server error or a dropped connection: retry, the key makes it safe.
-        if (response.status === 429) {
+        if (response.status === 429 && !last) {
           await response.body?.cancel();
-          await sleep(Number(response.headers.get("retry-after") ?? "10") * 1000);
+          await sleep(retryAfterMs(response.headers.get("retry-after")));
           continue;
         }
-        if (response.status >= 500 && attempt < 4) {
+        if (response.status >= 500 && !last) {
           await response.body?.cancel();
           await sleep(500 * 2 ** attempt);
           continue;
         }
         return response;
       } catch (error) {
-        if (attempt >= 4) throw error;
+        if (last) return null;
         await sleep(500 * 2 ** attempt);
       }
     }
   }
   return {
     async survey(id) {
-      const response = await call("GET", `/api/v1/surveys/${encodeURIComponent(id)}`);
+      const response = (await call("GET", `/api/v1/surveys/${encodeURIComponent(id)}`)) ?? fail(`Tapscore at ${base} did not answer.`);
       if (response.status === 404) return null;
       if (!response.ok) fail(`Survey "${id}": ${response.status} ${await response.text()}`);
       return (await response.json()) as SurveyFacts;
     },
     async ingest(surveyId, key, body) {
       const response = await call("POST", `/api/v1/surveys/${encodeURIComponent(surveyId)}/responses`, body, { "idempotency-key": key });
-      const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      return { status: response.status, message: answer?.error?.message };
+      if (!response) return { status: 0, message: `Tapscore did not answer after ${MAX_ATTEMPTS} tries` };
+      const answer = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      return { status: response.status, code: answer?.error?.code, message: answer?.error?.message };
     },
   };
 }
@@ -166,7 +179,7 @@ async function localTarget(db: unknown): Promise<Target> {
     },
     async ingest(surveyId, key, body) {
       const survey = surveys.get(surveyId)!;
-      if (survey.archived) return { status: 409, message: "This survey is archived and takes no new responses." };
+      if (survey.archived) return { status: 409, code: "survey_archived", message: "This survey is archived and takes no new responses." };
       try {
         const now = Date.now();
         const parsed = input.parseIngestInput(survey, body, now);
@@ -182,6 +195,7 @@ async function localTarget(db: unknown): Promise<Target> {
 
 async function importInto(target: Target): Promise<void> {
   const survey = (await target.survey(options.survey!)) ?? fail(`There is no survey "${options.survey}".`);
+  if (survey.archived) fail(`Survey "${survey.id}" is archived and takes no new responses; unarchive it first (PATCH it with {"archived": false}).`);
   const shape = { scale: survey.scale, propertyKeys: [...BUILT_IN_PROPERTIES, ...survey.segments] };
 
   let columns: ReturnType<typeof resolveColumns>;
@@ -213,7 +227,7 @@ async function importInto(target: Target): Promise<void> {
         const answer = await target.ingest(survey.id, row.key, row.body);
         if (answer.status === 201) created++;
         else if (answer.status === 200) already++;
-        else if (answer.status === 409 && !answer.message?.includes("archived")) refuse(row.line, "imported before with different content (same response id)");
+        else if (answer.status === 409 && answer.code !== "survey_archived") refuse(row.line, "imported before with different content (same response id)");
         else refuse(row.line, answer.message ?? `HTTP ${answer.status}`);
         progress.tick();
       }
