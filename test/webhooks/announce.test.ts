@@ -5,6 +5,7 @@ import { SETTLE_MS } from "../../functions/counting/record";
 import type { Send } from "../../functions/webhooks/deliver";
 import { api } from "../helpers/api";
 import { createSurvey, invite, PERSON, responseOf, visit } from "../helpers/respondent";
+import { attempted, deleteAllWebhooks, deliveries } from "../helpers/webhooks";
 
 /**
  * Every path that creates or changes a counted response announces it the same way: here ingestion
@@ -30,8 +31,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   vi.restoreAllMocks();
-  const { webhooks } = (await (await api("GET", "/api/v1/webhooks")).json()) as { webhooks: { id: string }[] };
-  for (const webhook of webhooks) await api("DELETE", `/api/v1/webhooks/${webhook.id}`);
+  await deleteAllWebhooks();
 });
 
 const SURVEY = "announced";
@@ -44,26 +44,6 @@ async function subscribe(events: string[]): Promise<string> {
   const response = await api("POST", "/api/v1/webhooks", { body: { url: "https://hooks.example.com/announce", events, survey: SURVEY } });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
-}
-
-interface DeliveryView {
-  event: string;
-  status: string;
-  attempts: number;
-}
-
-async function deliveries(webhookId: string): Promise<DeliveryView[]> {
-  return ((await (await api("GET", `/api/v1/webhooks/${webhookId}/deliveries`)).json()) as { deliveries: DeliveryView[] }).deliveries;
-}
-
-/** Deliveries made in waitUntil after the answer went out: wait until `count` of them have been attempted. */
-async function attempted(webhookId: string, count: number): Promise<DeliveryView[]> {
-  for (let i = 0; i < 100; i++) {
-    const list = await deliveries(webhookId);
-    if (list.length >= count && list.every((d) => d.attempts > 0)) return list;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`deliveries of ${webhookId} did not settle: ${JSON.stringify(await deliveries(webhookId))}`);
 }
 
 /** The Worker's own scheduled handler, as the cron trigger runs it, late enough for anything held to be due. */

@@ -5,6 +5,7 @@ import { emitMetricDrop } from "../../functions/webhooks/announce";
 import { attemptDelivery, type Send } from "../../functions/webhooks/deliver";
 import { api } from "../helpers/api";
 import { createSurvey } from "../helpers/respondent";
+import { deleteAllWebhooks, deliveries, type DeliveryView } from "../helpers/webhooks";
 
 /**
  * The error paths of one attempt: a receiver that never answers, one that cannot be reached, one that
@@ -15,20 +16,12 @@ import { createSurvey } from "../helpers/respondent";
 const SURVEY = "attempt-errors";
 const URL_OK = "https://hooks.example.com/attempt-errors";
 
-interface DeliveryView {
-  status: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  log: { status: number | null; error: string | null; duration_ms: number }[];
-}
-
 beforeAll(async () => {
   await createSurvey(SURVEY);
 });
 afterEach(async () => {
   vi.restoreAllMocks();
-  const { webhooks } = (await (await api("GET", "/api/v1/webhooks")).json()) as { webhooks: { id: string }[] };
-  for (const webhook of webhooks) await api("DELETE", `/api/v1/webhooks/${webhook.id}`);
+  await deleteAllWebhooks();
 });
 
 /** A receiver that never answers: it settles only when the sender's own signal aborts it. */
@@ -52,11 +45,9 @@ async function tick(at: number): Promise<void> {
 }
 
 async function onlyDelivery(webhookId: string): Promise<DeliveryView> {
-  const response = await api("GET", `/api/v1/webhooks/${webhookId}/deliveries`);
-  expect(response.status).toBe(200);
-  const { deliveries } = (await response.json()) as { deliveries: DeliveryView[] };
-  expect(deliveries).toHaveLength(1);
-  return deliveries[0]!;
+  const log = await deliveries(webhookId);
+  expect(log).toHaveLength(1);
+  return log[0]!;
 }
 
 describe("an attempt through the cron's scheduled handler", () => {

@@ -7,6 +7,7 @@ import { deliverDueWebhooks, type Send } from "../../functions/webhooks/deliver"
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../functions/webhooks/retry";
 import { api, errorOf } from "../helpers/api";
 import { createSurvey, invite, nonceOf, postForm, PERSON, visit } from "../helpers/respondent";
+import { attempted, deleteAllWebhooks, deliveries, type DeliveryView } from "../helpers/webhooks";
 
 /**
  * The receiver is a function standing in for an HTTP endpoint: outbound fetch from the Worker is
@@ -35,8 +36,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   vi.restoreAllMocks();
-  const { webhooks } = (await (await api("GET", "/api/v1/webhooks")).json()) as { webhooks: { id: string }[] };
-  for (const webhook of webhooks) await api("DELETE", `/api/v1/webhooks/${webhook.id}`);
+  await deleteAllWebhooks();
 });
 
 /** The cron tick after taps have settled: it sends what they queued. */
@@ -46,30 +46,6 @@ async function createWebhook(body: Record<string, unknown>): Promise<{ id: strin
   const response = await api("POST", "/api/v1/webhooks", { body });
   expect(response.status, await response.clone().text()).toBe(201);
   return (await response.json()) as { id: string; secret: string };
-}
-
-interface DeliveryView {
-  id: string;
-  event: string;
-  status: string;
-  attempts: number;
-  log: { status: number | null; error: string | null }[];
-}
-
-async function deliveries(webhookId: string): Promise<DeliveryView[]> {
-  const response = await api("GET", `/api/v1/webhooks/${webhookId}/deliveries`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { deliveries: DeliveryView[] }).deliveries;
-}
-
-/** A confirmed choice is sent in waitUntil after the respondent's page went out: wait for it to land. */
-async function attempted(webhookId: string, count: number): Promise<DeliveryView[]> {
-  for (let i = 0; i < 100; i++) {
-    const list = await deliveries(webhookId);
-    if (list.length >= count && list.every((d) => d.attempts > 0)) return list;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`deliveries of ${webhookId} did not settle: ${JSON.stringify(await deliveries(webhookId))}`);
 }
 
 /** Verifies a Standard Webhooks signature from scratch, without the module under test. */

@@ -5,6 +5,7 @@ import { emitMetricDrop } from "../../functions/webhooks/announce";
 import { api, BASE, errorOf } from "../helpers/api";
 import { checkAgainstDocument } from "../helpers/document";
 import { createSurvey, invite, nonceOf, postForm, visit } from "../helpers/respondent";
+import { deliveries, type DeliveryView } from "../helpers/webhooks";
 
 /**
  * Webhooks never reach internal addresses (issue #12): refused at creation, and again before every
@@ -126,18 +127,6 @@ async function storedWebhook(id: string, url: string, events: string[]): Promise
   await env.DB.prepare("INSERT INTO webhooks (id, url, events, survey_id, format, secret, created_at) VALUES (?1, ?2, ?3, ?4, 'standard', ?5, ?6)")
     .bind(id, url, JSON.stringify(events), SURVEY, SECRET, Date.now())
     .run();
-}
-
-interface DeliveryView {
-  status: string;
-  attempts: number;
-  log: { status: number | null; error: string | null }[];
-}
-
-async function deliveries(webhookId: string): Promise<DeliveryView[]> {
-  const response = await api("GET", `/api/v1/webhooks/${webhookId}/deliveries`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { deliveries: DeliveryView[] }).deliveries;
 }
 
 const FACTS = { id: SURVEY, name: "Internal", metric: "csat" as const, scale: { min: 1, max: 5 }, satisfied_min: 4 };
