@@ -1,0 +1,71 @@
+/** The `suppressions` table: addresses never emailed again. Every SQL statement that touches it lives here. */
+
+/** unsubscribed: the person asked; bounced and complained: the mail system said so (or the team did). */
+export const SUPPRESSION_REASONS = ["unsubscribed", "bounced", "complained"] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** link: the person's one-click or page; api: a team's call; platform: Email Service refused the address. */
+export const SUPPRESSION_SOURCES = ["link", "api", "platform"] as const;
+export type SuppressionSource = (typeof SUPPRESSION_SOURCES)[number];
+
+export interface Suppression {
+  email: string;
+  reason: SuppressionReason;
+  source: SuppressionSource;
+  survey_id: string | null;
+  created_at: number;
+}
+
+/** Addresses are compared without case: the key is the lower-cased address. */
+export const suppressionKey = (email: string): string => email.trim().toLowerCase();
+
+/** Which of these addresses are suppressed, and why (unsubscribed before bounced, when both). */
+export async function suppressedEmails(db: D1Database, emails: string[]): Promise<Map<string, SuppressionReason>> {
+  if (emails.length === 0) return new Map();
+  const { results } = await db
+    .prepare(
+      `SELECT email, reason FROM suppressions WHERE email IN (SELECT lower(value) FROM json_each(?1))
+       ORDER BY CASE reason WHEN 'unsubscribed' THEN 0 WHEN 'bounced' THEN 1 ELSE 2 END DESC`,
+    )
+    .bind(JSON.stringify(emails))
+    .all<{ email: string; reason: SuppressionReason }>();
+  // Later rows win: ordered so the most telling reason comes last.
+  return new Map(results.map((r) => [r.email, r.reason]));
+}
+
+/** Records a suppression; one already there keeps its first time and source. */
+export function suppressStatement(db: D1Database, entry: Suppression): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO suppressions (email, reason, source, survey_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+       ON CONFLICT (email, reason) DO NOTHING`,
+    )
+    .bind(suppressionKey(entry.email), entry.reason, entry.source, entry.survey_id, entry.created_at);
+}
+
+export async function suppress(db: D1Database, entry: Suppression): Promise<void> {
+  await suppressStatement(db, entry).run();
+}
+
+/** Lifts one reason for an address; true when there was one. */
+export async function liftSuppression(db: D1Database, email: string, reason: SuppressionReason): Promise<boolean> {
+  const result = await db.prepare("DELETE FROM suppressions WHERE email = ?1 AND reason = ?2").bind(suppressionKey(email), reason).run();
+  return result.meta.changes > 0;
+}
+
+/** One page of one reason's suppressions, newest first, after the cursor (the previous page's last email). */
+export async function listSuppressions(
+  db: D1Database,
+  options: { reasons: readonly SuppressionReason[]; before: { created_at: number; email: string } | null; limit: number },
+): Promise<Suppression[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT email, reason, source, survey_id, created_at FROM suppressions
+       WHERE reason IN (SELECT value FROM json_each(?1))
+         AND (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND email < ?3))
+       ORDER BY created_at DESC, email DESC LIMIT ?4`,
+    )
+    .bind(JSON.stringify(options.reasons), options.before?.created_at ?? null, options.before?.email ?? "", options.limit)
+    .all<Suppression>();
+  return results;
+}
