@@ -24,7 +24,7 @@ export const ReportExport = v.object({
   through: v.pipe(IsoDay, v.description("The last day the rollups cover, per the server clock (UTC).")),
   surveys: v.array(
     v.object({
-      survey: v.pipe(v.omit(SurveyView, ["updated_at", "archived_at"]), v.description("An active survey's settings.")),
+      survey: v.pipe(v.omit(SurveyView, ["updated_at", "archived_at", "email", "recurrence", "reminder_after_days"]), v.description("An active survey's settings.")),
       rollups: v.pipe(
         v.array(
           v.object({

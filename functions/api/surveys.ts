@@ -32,6 +32,14 @@ export const SurveyView = v.object({
   benchmark: v.nullable(v.object({ value: v.number(), label: v.string() })),
   follow_up: perLocale,
   retain_days: v.nullable(v.pipe(v.number(), v.integer())),
+  email: v.object({ sender_name: v.nullable(v.string()), reply_to: v.nullable(v.string()), subject: perLocale, intro: perLocale }),
+  recurrence: v.nullable(
+    v.object({
+      every_days: v.pipe(v.number(), v.integer()),
+      window: v.nullable(v.object({ weekdays: v.array(v.pipe(v.number(), v.integer())), from_hour: v.pipe(v.number(), v.integer()), to_hour: v.pipe(v.number(), v.integer()) })),
+    }),
+  ),
+  reminder_after_days: v.nullable(v.pipe(v.number(), v.integer())),
   archived: v.boolean(),
   created_at: IsoTime,
   updated_at: IsoTime,

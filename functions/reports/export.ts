@@ -17,7 +17,7 @@ const MAX_ANNOTATIONS = 500;
 export async function buildReportExport(db: D1Database, audience: Audience, now: number): Promise<ReportExport> {
   const surveys = (await listActiveSurveys(db, MAX_SURVEYS)).filter((s) => audience === "internal" || s.public);
   const reports = await Promise.all(
-    surveys.map(async ({ updated_at: _u, archived_at: _a, created_at, ...survey }): Promise<ReportSurvey> => {
+    surveys.map(async ({ updated_at: _u, archived_at: _a, created_at, email: _e, recurrence: _r, reminder_after_days: _d, ...survey }): Promise<ReportSurvey> => {
       const [rollups, annotations, comments] = await Promise.all([
         readSurveyRollups(db, survey.id, audience === "public"),
         listAnnotations(db, survey.id, { from: null, to: null, limit: MAX_ANNOTATIONS }),

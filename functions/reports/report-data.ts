@@ -32,8 +32,11 @@ export interface ReportAnnotation {
   label: string;
 }
 
+/** How a survey asks (its emails, recurrence and reminders) is the team's business, never a report's. */
+export type ReportedSurvey = Omit<Survey, "email" | "recurrence" | "reminder_after_days"> & { created_at: string };
+
 export interface ReportSurvey {
-  survey: Survey & { created_at: string };
+  survey: ReportedSurvey;
   rollups: RollupRow[];
   annotations: ReportAnnotation[];
   /** Internal only: the latest comments, worst scores first. */

@@ -1,4 +1,4 @@
-import type { Survey } from "../surveys/survey-input";
+import { DEFAULT_SURVEY_EMAIL, type Survey } from "../surveys/survey-input";
 import type { Locale } from "../i18n/locales";
 import type { Headline, Metric } from "../scoring/metrics";
 
@@ -32,6 +32,10 @@ interface SurveySettings {
   segments: string[];
   target: Survey["target"];
   benchmark: Survey["benchmark"];
+  // Absent from surveys stored before sending existed (migration 0003): read as their defaults.
+  email?: Survey["email"];
+  recurrence?: Survey["recurrence"];
+  reminder_after_days?: Survey["reminder_after_days"];
 }
 
 export interface StoredSurvey extends Survey {
@@ -64,6 +68,9 @@ export function surveyFromRow(row: SurveyRow): StoredSurvey {
     benchmark: settings.benchmark,
     follow_up: settings.follow_up,
     retain_days: row.retain_days,
+    email: { ...DEFAULT_SURVEY_EMAIL, ...settings.email },
+    recurrence: settings.recurrence ?? null,
+    reminder_after_days: settings.reminder_after_days ?? null,
     archived: row.archived_at !== null,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -78,6 +85,9 @@ function settingsOf(survey: Survey): string {
     segments: survey.segments,
     target: survey.target,
     benchmark: survey.benchmark,
+    email: survey.email,
+    recurrence: survey.recurrence,
+    reminder_after_days: survey.reminder_after_days,
   };
   return JSON.stringify(settings);
 }

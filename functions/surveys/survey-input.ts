@@ -37,8 +37,38 @@ export interface Survey {
   follow_up: Partial<Record<Locale, string>>;
   /** Days raw comments and events are kept; null (or absent) keeps them. Scores and rollups are always kept. */
   retain_days?: number | null;
+  /** The survey's emails (functions/sending/): texts per language, localized defaults where absent. */
+  email: SurveyEmail;
+  /** Ask each member again every so many days, within an optional sending window; null: no recurrence. */
+  recurrence: Recurrence | null;
+  /** One reminder this many days after a message to people who have not answered; null: none. */
+  reminder_after_days: number | null;
   archived: boolean;
 }
+
+export interface SurveyEmail {
+  /** The display name messages come from; EMAIL_FROM's name (or the survey's name) when null. */
+  sender_name: string | null;
+  /** Where replies go; the sender's address when null. */
+  reply_to: string | null;
+  /** Subject and intro line per language; `{{name}}` is the only merge field. */
+  subject: Partial<Record<Locale, string>>;
+  intro: Partial<Record<Locale, string>>;
+}
+
+/** Weekdays are ISO (1 = Monday … 7 = Sunday); hours are local to the person (the survey's zone without one). */
+export interface SendingWindow {
+  weekdays: number[];
+  from_hour: number;
+  to_hour: number;
+}
+
+export interface Recurrence {
+  every_days: number;
+  window: SendingWindow | null;
+}
+
+export const DEFAULT_SURVEY_EMAIL: SurveyEmail = { sender_name: null, reply_to: null, subject: {}, intro: {} };
 
 export const SURVEY_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 /** Property keys (custom segments) are short snake_case names. */
@@ -76,6 +106,33 @@ const editable = {
   benchmark: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), label: freeText(100) })),
   follow_up: perLocale(500),
   retain_days: nullable(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(30, "must be at least 30"), v.maxValue(3650, "must be at most 3650"))),
+  email: v.strictObject({
+    sender_name: nullable(freeText(100)),
+    reply_to: nullable(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email("must be an email address"))),
+    // Subjects are one line; `{{name}}` is the only merge field, so callers never send arbitrary text.
+    subject: v.optional(v.record(v.picklist(LOCALES, `keys must be one of ${LOCALES.join(", ")}`), v.pipe(freeText(150), v.check((t) => !/[\r\n]/.test(t), "must be one line")))),
+    intro: v.optional(v.record(v.picklist(LOCALES, `keys must be one of ${LOCALES.join(", ")}`), freeText(500))),
+  }),
+  recurrence: nullable(
+    v.strictObject({
+      every_days: v.pipe(v.number(), v.integer("must be an integer"), v.minValue(7, "must be at least 7"), v.maxValue(730, "must be at most 730")),
+      window: nullable(
+        v.pipe(
+          v.strictObject({
+            weekdays: v.pipe(
+              v.array(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be 1 (Monday) to 7 (Sunday)"), v.maxValue(7, "must be 1 (Monday) to 7 (Sunday)"))),
+              v.minLength(1, "must list at least one day"),
+              v.check((days) => new Set(days).size === days.length, "must not repeat a day"),
+            ),
+            from_hour: v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0), v.maxValue(23)),
+            to_hour: v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(24)),
+          }),
+          v.check((w) => w.from_hour < w.to_hour, "from_hour must be before to_hour"),
+        ),
+      ),
+    }),
+  ),
+  reminder_after_days: nullable(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(30, "must be at most 30"))),
 };
 
 /** The body of POST /api/v1/surveys; parseNewSurvey adds the checks across fields and the defaults. */
@@ -122,6 +179,9 @@ export function parseNewSurvey(body: unknown): Survey {
     benchmark: input.benchmark ?? null,
     follow_up: input.follow_up ?? {},
     retain_days: input.retain_days ?? null,
+    email: { ...DEFAULT_SURVEY_EMAIL, ...input.email },
+    recurrence: input.recurrence ? { every_days: input.recurrence.every_days, window: input.recurrence.window ?? null } : null,
+    reminder_after_days: input.reminder_after_days ?? null,
     archived: false,
   };
   checkConsistency(survey);
@@ -139,6 +199,9 @@ export function applySurveyPatch(current: Survey, body: unknown): Survey {
   for (const [key, value] of Object.entries(patch) as [keyof PatchInput, unknown][]) {
     if (value !== undefined) Object.assign(next, { [key]: value });
   }
+  // The email texts are merged field by field, so changing the subject keeps the sender.
+  if (patch.email) next.email = { ...current.email, ...patch.email };
+  if (patch.recurrence) next.recurrence = { every_days: patch.recurrence.every_days, window: patch.recurrence.window ?? null };
   checkConsistency(next);
   return next;
 }

@@ -24,6 +24,9 @@ function survey(metric: Metric, overrides: Partial<Survey> = {}): Survey {
     target: null,
     benchmark: null,
     follow_up: {},
+    email: { sender_name: null, reply_to: null, subject: {}, intro: {} },
+    recurrence: null,
+    reminder_after_days: null,
     archived: false,
     ...overrides,
   };
