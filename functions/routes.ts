@@ -14,8 +14,26 @@ import { Health, health } from "./api/health";
 import { IngestHeaders, ingestResponseRoute } from "./api/ingest";
 import { Invitation, InvitationBatch, NewInvitations, createInvitations } from "./api/invitations";
 import { ApiKey, ApiKeyList, CreatedApiKey, KeyParams, NewApiKey, createKey, deleteKey, listKeys } from "./api/keys";
+import { NewPerson, PersonList, PersonListQuery, PersonParams, PersonView, deletePersonRoute, getPersonRoute, listPeopleRoute, upsertPerson } from "./api/people";
+import { EnrolledMembers, MemberList, MemberListQuery, MemberParams, NewMembers, enrollMembers, listMembersRoute, removeMemberRoute } from "./api/members";
 import { getMetrics } from "./api/metrics";
 import { ReportExport, ReportExportQuery, reportExport } from "./api/reports";
+import {
+  Bounce,
+  BounceList,
+  NewBounce,
+  NewUnsubscribe,
+  SuppressionListQuery,
+  Unsubscribe,
+  UnsubscribeList,
+  UnsubscribeParams,
+  createBounce,
+  createUnsubscribe,
+  deleteUnsubscribe,
+  listBouncesRoute,
+  listUnsubscribesRoute,
+} from "./api/suppressions";
+import { Send, SendList, SendListQuery, SendParams, SendView, cancelSendRoute, getSendRoute, listSendsRoute } from "./api/sends";
 import {
   OverrideBody,
   ResponseExport,
@@ -59,6 +77,7 @@ import { MetricsQueryParams } from "./metrics/query";
 import { IntervalView, Metrics } from "./metrics/report";
 import { route, type Route } from "./http/route";
 import { SignInForm, internalPage, signIn, signInForm, signOut } from "./internal/gate";
+import { SendPreviewParams, sendPreview, sendsPreviewList } from "./internal/sends-preview";
 import { openApiDocument } from "./openapi";
 import { RespondentFormBody } from "./respondent/form";
 import {
@@ -75,6 +94,7 @@ import {
   submit,
   tap,
 } from "./respondent/routes";
+import { UnsubscribeForm, confirmUnsubscribe, showUnsubscribe } from "./respondent/unsubscribe";
 import { NewSurveyBody, SurveyPatchBody } from "./surveys/survey-input";
 
 /**
@@ -209,7 +229,10 @@ export const ROUTES: readonly Route[] = [
     summary: "Create invitations: one-tap links and email snippets per recipient",
     description:
       "Recipients named twice in one call, or invited to this survey within throttle_days, are skipped and listed in `skipped`. " +
-      "Properties must be built-in dimensions or the survey's segments.",
+      "Properties must be built-in dimensions or the survey's segments. With `send: true` Tapscore emails each invitation " +
+      "(now, after `delay_seconds`, or at `send_at`) and answers its message as `send`; recipients without a usable address, " +
+      "unsubscribed or bounced ones, and anyone emailed by any survey within the throttle (THROTTLE_DAYS, or throttle_days) are skipped with why. " +
+      "Recipients with an email are kept as people (name, locale, time zone, properties) either way.",
     tag: "Invitations",
     scope: "invitations:write",
     params: SurveyParams,
@@ -219,11 +242,63 @@ export const ROUTES: readonly Route[] = [
       409: {
         description:
           "The survey is archived (survey_archived); or the Worker cannot mint links: PUBLIC_URL is not set in production " +
-          "(public_url_missing) or is not an https origin (public_url_invalid). Nothing is created.",
+          "(public_url_missing) or is not an https origin (public_url_invalid); or `send` is asked and EMAIL_FROM is not set in " +
+          "production (email_from_missing) or is not a mailbox (email_from_invalid). Nothing is created.",
         json: ErrorBody,
       },
     },
     handler: createInvitations,
+  }),
+  route({
+    method: "post",
+    path: "/api/v1/surveys/:id/members",
+    operationId: "enrollMembers",
+    summary: "Enroll people in a recurring survey: each is asked again every recurrence interval",
+    description:
+      "Upserts the people (email, name, locale, time zone, properties). Newly enrolled members are first asked inside the " +
+      "survey's sending window, spread evenly over the first interval unless `spread` is false; someone already a member keeps " +
+      "their next_send_at. People without a usable address are listed in `skipped`; one bad row never refuses the batch.",
+    tag: "Members",
+    scope: "invitations:write",
+    params: SurveyParams,
+    body: NewMembers,
+    responses: {
+      201: { description: "Enrolled: every member named with their next message, and who was skipped", json: EnrolledMembers },
+      404: { description: "No survey has this id", json: ErrorBody },
+      409: { description: "The survey is archived (survey_archived) or has no recurrence (survey_not_recurring). Nothing is written.", json: ErrorBody },
+    },
+    handler: enrollMembers,
+  }),
+  route({
+    method: "get",
+    path: "/api/v1/surveys/:id/members",
+    operationId: "listMembers",
+    summary: "List a recurring survey's members by recipient, with their next message",
+    tag: "Members",
+    scope: "responses:read",
+    params: SurveyParams,
+    query: MemberListQuery,
+    responses: {
+      200: { description: "One page of members", json: MemberList },
+      400: { description: "The cursor is not one this API gave out (`invalid_query`)", json: ErrorBody },
+      404: { description: "No survey has this id", json: ErrorBody },
+    },
+    handler: listMembersRoute,
+  }),
+  route({
+    method: "delete",
+    path: "/api/v1/surveys/:id/members/:recipient",
+    operationId: "removeMember",
+    summary: "Remove one member: they are asked no more (a message already scheduled stays; cancel it with DELETE /api/v1/sends/{id})",
+    tag: "Members",
+    scope: "invitations:write",
+    params: MemberParams,
+    responses: {
+      204: noBody("Removed"),
+      400: { description: "The recipient is not valid (`invalid_path`)", json: ErrorBody },
+      404: { description: "No survey has this id, or this recipient is not its member", json: ErrorBody },
+    },
+    handler: removeMemberRoute,
   }),
   route({
     method: "get",
@@ -289,11 +364,14 @@ export const ROUTES: readonly Route[] = [
     method: "get",
     path: "/api/v1/surveys/:id/metrics",
     operationId: "getMetrics",
-    summary: "Headline, distribution, series, groups, comparison, target and response rate, from rollups",
+    summary: "Headline, distribution, series, groups, comparison, target and response rate, from rollups; response rate per send cohort",
     description:
-      "Answers from the rollups only (refreshed every 5 minutes); suspected and excluded responses never count. Days are local days " +
+      "Scores from the rollups only (refreshed every 5 minutes); suspected and excluded responses never count. Days are local days " +
       "of the survey's time zone. Percentages and NPS are in points, unrounded; every value carries n and a 95% interval, and " +
-      "low_confidence below 30 answers.",
+      "low_confidence below 30 answers. `sends` is the response rate of the survey emails sent within the range, read from the messages. " +
+      "compare=variant measures a variant against a baseline chosen explicitly (`baseline`, else the survey's control_variant, else a " +
+      'variant named "control", else "A"), never by name order; the answer names both. Methods and their simulated coverage: ' +
+      "docs/rollups-and-metrics.md.",
     tag: "Metrics",
     scope: "metrics:read",
     params: SurveyParams,
@@ -406,13 +484,58 @@ export const ROUTES: readonly Route[] = [
   }),
 
   route({
+    method: "get",
+    path: "/api/v1/sends",
+    operationId: "listSends",
+    summary: "Survey emails, newest first, with their status, attempts, error and times",
+    description:
+      "Every message Tapscore scheduled: by the invitations API with send, for recurring members, as reminders. A suppressed " +
+      "one records that an unsubscribed or bounced address was not emailed.",
+    tag: "Sending",
+    scope: "responses:read",
+    query: SendListQuery,
+    responses: { 200: { description: "One page of messages", json: SendList } },
+    handler: listSendsRoute,
+  }),
+  route({
+    method: "get",
+    path: "/api/v1/sends/:id",
+    operationId: "getSend",
+    summary: "One survey email as it was (or will be) sent: recipient, subject, headers, HTML and text",
+    tag: "Sending",
+    scope: "responses:read",
+    params: SendParams,
+    responses: {
+      200: { description: "The message and where it stands", json: SendView },
+      404: { description: "No message has this id", json: ErrorBody },
+    },
+    handler: getSendRoute,
+  }),
+  route({
+    method: "delete",
+    path: "/api/v1/sends/:id",
+    operationId: "cancelSend",
+    summary: "Cancel a survey email that is still scheduled",
+    tag: "Sending",
+    scope: "invitations:write",
+    params: SendParams,
+    responses: {
+      200: { description: "Cancelled: the message, now cancelled", json: Send },
+      404: { description: "No message has this id", json: ErrorBody },
+      409: { description: "The message is no longer scheduled: it is being sent, was sent or has ended (not_cancellable)", json: ErrorBody },
+    },
+    handler: cancelSendRoute,
+  }),
+
+  route({
     method: "delete",
     path: "/api/v1/respondents/:recipient",
     operationId: "eraseRespondent",
-    summary: "Erase one person: invitations, responses, comments, raw events and webhook bodies",
+    summary: "Erase one person: invitations, responses, comments, raw events, webhook bodies, messages and memberships",
     description:
       "Everything in one transaction, with an audit entry that names no one; the next rollup tick corrects every metric. " +
-      "Idempotent: an unknown recipient answers zeros.",
+      "Without `survey`, their person record goes too. Their address stays on the unsubscribe and bounce lists: a suppression must " +
+      "outlive the data, or erasing someone would let Tapscore email them again. Idempotent: an unknown recipient answers zeros.",
     tag: "Erasure",
     scope: "admin",
     params: ErasureParams,
@@ -423,6 +546,131 @@ export const ROUTES: readonly Route[] = [
       404: { description: "No survey has the id given as `survey`", json: ErrorBody },
     },
     handler: eraseRespondent,
+  }),
+
+  route({
+    method: "post",
+    path: "/api/v1/people",
+    operationId: "upsertPerson",
+    summary: "Create or update a person by recipient",
+    description:
+      "A field left out keeps what is stored; null clears it; properties are merged into the stored ones. Invitations with an email " +
+      "create or update the person too.",
+    tag: "People",
+    scope: "invitations:write",
+    body: NewPerson,
+    responses: { 200: { description: "The person as stored, with their messages and answers", json: PersonView } },
+    handler: upsertPerson,
+  }),
+  route({
+    method: "get",
+    path: "/api/v1/people",
+    operationId: "listPeople",
+    summary: "List people by recipient",
+    tag: "People",
+    scope: "responses:read",
+    query: PersonListQuery,
+    responses: { 200: { description: "One page of people", json: PersonList } },
+    handler: listPeopleRoute,
+  }),
+  route({
+    method: "get",
+    path: "/api/v1/people/:recipient",
+    operationId: "getPerson",
+    summary: "One person, with when they were last sent to, last answered and will next be asked, and whether their address is suppressed",
+    tag: "People",
+    scope: "responses:read",
+    params: PersonParams,
+    responses: {
+      200: { description: "The person", json: PersonView },
+      400: { description: "The recipient is not valid (`invalid_path`)", json: ErrorBody },
+      404: { description: "No person has this recipient", json: ErrorBody },
+    },
+    handler: getPersonRoute,
+  }),
+  route({
+    method: "delete",
+    path: "/api/v1/people/:recipient",
+    operationId: "erasePerson",
+    summary: "Erase a person everywhere: the erasure of DELETE /api/v1/respondents/{recipient}",
+    description: "Their address stays on the unsubscribe and bounce lists. Idempotent: an unknown recipient answers zeros.",
+    tag: "People",
+    scope: "admin",
+    params: PersonParams,
+    responses: {
+      200: { description: "Rows removed", json: Erased },
+      400: { description: "The recipient is not valid (`invalid_path`)", json: ErrorBody },
+    },
+    handler: deletePersonRoute,
+  }),
+
+  route({
+    method: "get",
+    path: "/api/v1/unsubscribes",
+    operationId: "listUnsubscribes",
+    summary: "Unsubscribed addresses, newest first: never emailed again by any survey",
+    tag: "Unsubscribes and bounces",
+    scope: "responses:read",
+    query: SuppressionListQuery,
+    responses: { 200: { description: "One page of unsubscribes", json: UnsubscribeList } },
+    handler: listUnsubscribesRoute,
+  }),
+  route({
+    method: "post",
+    path: "/api/v1/unsubscribes",
+    operationId: "createUnsubscribe",
+    summary: "Unsubscribe an address from every survey's emails",
+    description: "Addresses are compared without case. Later messages to it are recorded as `suppressed`, not sent.",
+    tag: "Unsubscribes and bounces",
+    scope: "invitations:write",
+    body: NewUnsubscribe,
+    responses: {
+      201: { description: "Unsubscribed", json: Unsubscribe },
+      200: { description: "The address was already unsubscribed: the first record, unchanged", json: Unsubscribe },
+    },
+    handler: createUnsubscribe,
+  }),
+  route({
+    method: "delete",
+    path: "/api/v1/unsubscribes/:email",
+    operationId: "deleteUnsubscribe",
+    summary: "Lift an unsubscribe: the address may be emailed again",
+    description: "Only for a person who asked to be emailed again; a bounce or complaint on the address stays.",
+    tag: "Unsubscribes and bounces",
+    scope: "admin",
+    params: UnsubscribeParams,
+    responses: {
+      204: noBody("Lifted"),
+      400: { description: "Not an email address (`invalid_path`)", json: ErrorBody },
+      404: { description: "The address is not unsubscribed", json: ErrorBody },
+    },
+    handler: deleteUnsubscribe,
+  }),
+  route({
+    method: "get",
+    path: "/api/v1/bounces",
+    operationId: "listBounces",
+    summary: "Bounced and complained-of addresses, newest first: never emailed again by any survey",
+    tag: "Unsubscribes and bounces",
+    scope: "responses:read",
+    query: SuppressionListQuery,
+    responses: { 200: { description: "One page of bounces and complaints", json: BounceList } },
+    handler: listBouncesRoute,
+  }),
+  route({
+    method: "post",
+    path: "/api/v1/bounces",
+    operationId: "createBounce",
+    summary: "Report a bounce or complaint learned of elsewhere",
+    description: "Bounces Email Service reports are recorded by themselves; this is for the ones a team learns of another way.",
+    tag: "Unsubscribes and bounces",
+    scope: "invitations:write",
+    body: NewBounce,
+    responses: {
+      201: { description: "Recorded", json: Bounce },
+      200: { description: "Already recorded for this address and kind: the first record, unchanged", json: Bounce },
+    },
+    handler: createBounce,
   }),
 
   route({
@@ -481,6 +729,42 @@ export const ROUTES: readonly Route[] = [
       ...LINK_FAILURES,
     },
     handler: submit,
+  }),
+  // Before /r/:token/:score, which would take "unsubscribe" for a score.
+  route({
+    method: "get",
+    path: "/r/:token/unsubscribe",
+    operationId: "respondentUnsubscribePage",
+    summary: "The unsubscribe link from the email: a page with one button (HTML); never unsubscribes by itself",
+    description: "Mail security scanners fetch every link in a message, so only the button's POST unsubscribes.",
+    tag: "Respondent",
+    params: LinkParams,
+    responses: {
+      200: { description: "One button that unsubscribes; or, when the address is unsubscribed already, a page saying so", content: RespondentPage },
+      ...LINK_FAILURES,
+      404: { description: "The link is unknown, forged or malformed; or its invitation has no email address, so there is nothing to unsubscribe", content: RespondentPage },
+    },
+    handler: showUnsubscribe,
+  }),
+  route({
+    method: "post",
+    path: "/r/:token/unsubscribe",
+    operationId: "respondentUnsubscribe",
+    summary: "Unsubscribe the invitation's address from every survey's emails: the page's button, or RFC 8058 one-click",
+    description:
+      "A mail provider's one-click POST (`List-Unsubscribe=One-Click`, urlencoded or multipart, without cookies) or the page's form. " +
+      "Idempotent. A closed survey's link still unsubscribes; an expired or unknown one answers like the other respondent pages.",
+    tag: "Respondent",
+    params: LinkParams,
+    handlerBody: { "application/x-www-form-urlencoded": UnsubscribeForm, "multipart/form-data": UnsubscribeForm },
+    responses: {
+      200: { description: "Unsubscribed (now or before): a page saying so", content: RespondentPage },
+      400: { description: "Neither a one-click nor the page's form: the page with its button again, nothing changed", content: RespondentPage },
+      ...LINK_FAILURES,
+      404: { description: "The link is unknown, forged or malformed; or its invitation has no email address, so there is nothing to unsubscribe", content: RespondentPage },
+      413: BODY_OVER_LIMIT,
+    },
+    handler: confirmUnsubscribe,
   }),
   route({
     method: "get",
@@ -563,6 +847,34 @@ export const ROUTES: readonly Route[] = [
   }),
   route({
     method: "get",
+    path: "/internal/sends",
+    operationId: "internalSendsPreview",
+    summary: "The latest survey emails: recipient, subject, status, send time, each linked to its preview",
+    tag: "Internal reports",
+    responses: {
+      200: { description: "The list", content: HTML },
+      302: { description: "Not signed in (without Cloudflare Access): on to the sign-in page", headers: { Location: "/internal/sign-in?next=<this path>." } },
+      403: { description: "Cloudflare Access is configured and the request carries no valid Access JWT", content: { "text/plain": v.string() } },
+    },
+    handler: sendsPreviewList,
+  }),
+  route({
+    method: "get",
+    path: "/internal/sends/:id",
+    operationId: "internalSendPreview",
+    summary: "One survey email as it was (or will be) sent: headers, the HTML in a sandboxed frame whose links a tap opens, the text part",
+    tag: "Internal reports",
+    params: SendPreviewParams,
+    responses: {
+      200: { description: "The message", content: HTML },
+      302: { description: "Not signed in (without Cloudflare Access): on to the sign-in page", headers: { Location: "/internal/sign-in?next=<this path>." } },
+      403: { description: "Cloudflare Access is configured and the request carries no valid Access JWT", content: { "text/plain": v.string() } },
+      404: { description: "Signed in, and no message has this id", content: HTML },
+    },
+    handler: sendPreview,
+  }),
+  route({
+    method: "get",
     path: "/internal/*",
     operationId: "internalPage",
     summary: "A built internal report page, after the Access JWT or the session cookie is verified",
@@ -584,7 +896,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /** Named schemas: components of the document, referenced wherever they appear. */
-const COMPONENTS = { ApiKey, Survey: SurveyView, Response: ResponseView, Invitation, Metrics, Interval: IntervalView, ReportExport, Annotation, Webhook, WebhookDelivery: Delivery };
+const COMPONENTS = { Person: PersonView, Unsubscribe, Bounce, ApiKey, Survey: SurveyView, Response: ResponseView, Invitation, Metrics, Interval: IntervalView, ReportExport, Annotation, Webhook, WebhookDelivery: Delivery };
 
 let cached: ReturnType<typeof openApiDocument> | null = null;
 

@@ -128,12 +128,13 @@ ${rule}
 
     Public reports    ${base}/
     Internal reports  ${base}/internal/sign-in
+    Sent emails       ${base}/internal/sends (every survey email as sent; wrangler dev also logs each)
     API base          ${base}/api/v1
     OpenAPI           ${base}/api/v1/openapi.json
     Health            ${base}/healthz
     Admin token       ${ADMIN_TOKEN} in ${DEV_VARS}, sent as "Authorization: Bearer <token>"
     Cron              ticks every minute (production: "${cronExpression ?? "see wrangler.toml"}"): rollups,
-                      webhook retries, alerts, retention; report pages rebuilt when data changed
+                      webhook retries, alerts, retention, survey emails; report pages rebuilt when data changed
     Tick now          curl ${base}${SCHEDULED_PATH}
 
   ${bold("Press Ctrl+C to stop.")}

@@ -1,35 +1,38 @@
-import { addDays } from "../rollups/days";
-import { histogramFromCounts, mergeHistograms, type Histogram } from "../scoring/histogram";
+import { addDays, weekStart } from "../rollups/days";
+import type { WeekHistogram } from "../scoring/drop";
+import { histogramFromCounts, mergeHistograms } from "../scoring/histogram";
 import type { Scale } from "../scoring/metrics";
 import { type DayKey } from "../storage/rollups";
 
-/** The last full week is tested against the four weeks before it. */
-export const DROP_WEEKS_BASELINE = 4;
 const WEEK = 7;
 
-export interface DropWindow {
-  /** The week under test: the seven local days before today. */
+export interface WeekRange {
+  /** Monday and Sunday, local days of the survey. */
   from: DayKey;
   to: DayKey;
-  /** First day of the baseline. */
-  baselineFrom: DayKey;
 }
 
-export function dropWindow(today: DayKey): DropWindow {
-  const to = addDays(today, -1);
-  const from = addDays(to, -(WEEK - 1));
-  return { from, to, baselineFrom: addDays(from, -WEEK * DROP_WEEKS_BASELINE) };
+/** The last ISO week (Monday to Sunday) that has ended before `today`, a local day. */
+export function completedWeek(today: DayKey): WeekRange {
+  const from = addDays(weekStart(today), -WEEK);
+  return { from, to: addDays(from, WEEK - 1) };
 }
 
-/** Weekly histograms, oldest first, from the survey's daily "all" rows; the last one is under test. */
-export function weeklyHistograms(scale: Scale, window: DropWindow, rows: readonly { day: DayKey; counts: readonly number[] }[]): Histogram[] {
-  return Array.from({ length: DROP_WEEKS_BASELINE + 1 }, (_, week) => {
-    const start = addDays(window.baselineFrom, week * WEEK);
-    const end = addDays(start, WEEK - 1);
-    const days = rows.filter((row) => row.day >= start && row.day <= end);
-    return mergeHistograms(
-      scale,
-      days.map((row) => histogramFromCounts(scale, Object.fromEntries(row.counts.map((count, i) => [scale.min + i, count])))),
-    );
+/** `count` consecutive ISO weeks, oldest first, the last being `last`. */
+export function weeksUpTo(last: WeekRange, count: number): WeekRange[] {
+  return Array.from({ length: count }, (_, i) => {
+    const from = addDays(last.from, -WEEK * (count - 1 - i));
+    return { from, to: addDays(from, WEEK - 1) };
   });
+}
+
+/** Weekly histograms from a survey's daily "all" rows; days outside the weeks are left out. */
+export function weeklyHistograms(scale: Scale, weeks: readonly WeekRange[], rows: readonly { day: DayKey; counts: readonly number[] }[]): WeekHistogram[] {
+  return weeks.map((week) => ({
+    ...week,
+    histogram: mergeHistograms(
+      scale,
+      rows.filter((row) => row.day >= week.from && row.day <= week.to).map((row) => histogramFromCounts(scale, Object.fromEntries(row.counts.map((count, i) => [scale.min + i, count])))),
+    ),
+  }));
 }

@@ -32,12 +32,14 @@ export const Erased = v.object({
       invitations: v.pipe(v.number(), v.integer()),
       responses: v.pipe(v.number(), v.integer()),
       events: v.pipe(v.number(), v.integer()),
+      sends: v.pipe(v.number(), v.integer(), v.description("Survey emails to them, scheduled or sent.")),
     }),
     v.description("Rows removed; zeros for someone unknown or already erased."),
   ),
 });
 
-function recipientOf(raw: string): string {
+/** A recipient from a path: 400 naming it when it is not percent-encoded UTF-8 of 1 to 200 characters. */
+export function recipientOf(raw: string): string {
   let recipient: string;
   try {
     // Strict: escapes that are not UTF-8 (an encoded lone surrogate, say) throw instead of becoming U+FFFD.
@@ -54,8 +56,24 @@ function recipientOf(raw: string): string {
 }
 
 /**
+ * Erases one person, everywhere or within one survey (api/people.ts erases through here too). Their
+ * address stays on the suppression list: see storage/erasure.ts.
+ */
+export async function erasePerson(env: Env, principal: Principal, recipient: string, surveyId: string | null): Promise<v.InferOutput<typeof Erased>> {
+  const counts = await eraseRecipient(env.DB, {
+    id: `era_${base64url(randomBytes(12))}`,
+    recipient,
+    surveyId,
+    requestedBy: principal.keyId,
+    now: Date.now(),
+  });
+  return { erased: { invitations: counts.invitations, responses: counts.responses, events: counts.events, sends: counts.sends } };
+}
+
+/**
  * DELETE /api/v1/respondents/{recipient}[?survey=] — removes the person's invitations, responses
- * (with comments), raw events and queued webhook bodies; the next rollup tick corrects the numbers.
+ * (with comments), raw events, queued webhook bodies, messages and memberships, and (erased
+ * everywhere) their person record; the next rollup tick corrects the numbers.
  * Idempotent: erasing someone unknown, or twice, answers zeros.
  */
 export async function eraseRespondent(
@@ -65,12 +83,5 @@ export async function eraseRespondent(
   const recipient = recipientOf(request.input.params.recipient);
   const survey = request.input.query.survey ?? null;
   if (survey !== null && !(await getSurvey(env.DB, survey))) throw notFound("The survey");
-  const counts = await eraseRecipient(env.DB, {
-    id: `era_${base64url(randomBytes(12))}`,
-    recipient,
-    surveyId: survey,
-    requestedBy: request.principal.keyId,
-    now: Date.now(),
-  });
-  return { erased: { invitations: counts.invitations, responses: counts.responses, events: counts.events } };
+  return erasePerson(env, request.principal, recipient, survey);
 }

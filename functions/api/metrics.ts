@@ -1,30 +1,40 @@
 import * as v from "valibot";
 import type { ValidatedRequest } from "../http/route";
-import { previousRange, TARGET_BASELINE_DAYS, buildMetrics, type MetricsBody, type MetricsRows } from "../metrics/report";
+import { badRequest } from "../http/errors";
+import { previousRange, TARGET_BASELINE_DAYS, buildMetrics, sendCohortView, variantChoiceOf, type Metrics, type MetricsRows } from "../metrics/report";
 import { parseMetricsQuery, type MetricsQueryParams } from "../metrics/query";
 import { ALL } from "../rollups/buckets";
-import { addDays, localDay } from "../rollups/days";
-import { readRollupRows } from "../storage/rollups";
+import { addDays, dayStart, localDay } from "../rollups/days";
+import { firstAnswerDay, readRollupRows } from "../storage/rollups";
+import { sendCohort } from "../storage/send-cohorts";
 import { SurveyParams, requireSurvey } from "./surveys";
 
-/** GET /api/v1/surveys/{id}/metrics — answers from rollups only, never from raw responses. */
-export async function getMetrics(request: ValidatedRequest<v.InferOutput<typeof SurveyParams>, MetricsQueryParams>, env: Env): Promise<MetricsBody> {
+/**
+ * GET /api/v1/surveys/{id}/metrics — the scores from rollups only, never from raw responses; the send
+ * cohort (messages sent in the range, and how many were answered) from the messages.
+ */
+export async function getMetrics(request: ValidatedRequest<v.InferOutput<typeof SurveyParams>, MetricsQueryParams>, env: Env): Promise<v.InferOutput<typeof Metrics>> {
   const survey = await requireSurvey(env, request.input.params.id);
   const today = localDay(Date.now(), survey.timezone);
   const query = parseMetricsQuery(request.input.query, survey, today);
   const readFrom = query.compare === "previous" ? previousRange(query.from, query.to).from : query.from;
-  const baselineFrom = localDay(survey.created_at, survey.timezone);
-  const [all, groups, variants, baseline] = await Promise.all([
+  // The target's line starts from the first counted answer (imported history included), not the survey's creation.
+  const baselineFrom = survey.target ? await firstAnswerDay(env.DB, survey.id) : null;
+  const [all, groups, variants, baseline, cohort] = await Promise.all([
     readRollupRows(env.DB, survey.id, ALL, readFrom, query.to),
     query.groupBy ? readRollupRows(env.DB, survey.id, query.groupBy, query.from, query.to) : null,
     query.compare === "variant" ? readRollupRows(env.DB, survey.id, "variant", query.from, query.to) : null,
-    survey.target ? readRollupRows(env.DB, survey.id, ALL, baselineFrom, addDays(baselineFrom, TARGET_BASELINE_DAYS - 1)) : null,
+    baselineFrom ? readRollupRows(env.DB, survey.id, ALL, baselineFrom, addDays(baselineFrom, TARGET_BASELINE_DAYS - 1)) : null,
+    // The range's local days as instants: from the first day's start to the start of the day after the last.
+    sendCohort(env.DB, survey.id, dayStart(query.from, survey.timezone), dayStart(addDays(query.to, 1), survey.timezone)),
   ]);
   const rows: MetricsRows = {
     all,
     groups,
     variants,
-    targetBaseline: baseline ? { from: baselineFrom, rows: baseline } : null,
+    targetBaseline: baseline && baselineFrom ? { from: baselineFrom, rows: baseline } : null,
   };
-  return buildMetrics(survey, query, rows);
+  const problem = query.compare === "variant" ? variantChoiceOf(survey, query, rows).problem : null;
+  if (problem) throw badRequest("invalid_query", `${problem.field}: ${problem.message}`, problem.field);
+  return { ...buildMetrics(survey, query, rows), sends: sendCohortView(cohort) };
 }

@@ -52,6 +52,16 @@ export const ReportExport = v.object({
         ),
         v.description("Internal exports only: the latest counted comments, worst scores first."),
       ),
+      sends: v.pipe(
+        v.array(
+          v.object({
+            day: v.pipe(IsoDay, v.description("A local day of the survey's time zone: the day the emails were sent.")),
+            sent: v.pipe(Count, v.description("The survey's emails sent that day.")),
+            answered: v.pipe(Count, v.description("Of those, the ones whose invitation has a counted response (at any time since).")),
+          }),
+        ),
+        v.description("Internal exports only (empty in public ones): the response rate per send cohort, one row per local day with sent emails over the last 366 days, oldest first."),
+      ),
     }),
   ),
 });

@@ -21,6 +21,7 @@ export const ResponseView = v.object({
   id: v.string(),
   invitation: v.string(),
   recipient: v.string(),
+  email: v.pipe(v.nullable(v.string()), v.description("The address the invitation went to, else the person's (POST /api/v1/people); null when neither is known.")),
   score: v.pipe(v.number(), v.integer()),
   comment: v.nullable(v.string()),
   status: v.pipe(v.picklist(STATUSES), v.description("Only counted responses enter metrics.")),

@@ -40,6 +40,11 @@ export const SurveyView = v.object({
     }),
   ),
   reminder_after_days: v.nullable(v.pipe(v.number(), v.integer())),
+  // Optional because report exports (api/reports.ts) reuse this schema for the Survey type, where it is optional; this API always sends it.
+  control_variant: v.pipe(
+    v.optional(v.nullable(v.string())),
+    v.description('The baseline of A/B comparisons (compare=variant); null: a variant named "control", else "A", else the query names it.'),
+  ),
   archived: v.boolean(),
   created_at: IsoTime,
   updated_at: IsoTime,
@@ -68,6 +73,7 @@ export function presentSurvey({ created_at, updated_at, archived_at, ...survey }
     updated_at: isoTime(updated_at),
     archived_at: archived_at === null ? null : isoTime(archived_at),
     retain_days: survey.retain_days ?? null,
+    control_variant: survey.control_variant ?? null,
   };
 }
 

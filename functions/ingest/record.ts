@@ -6,6 +6,7 @@ import { sha256Hex } from "../security/secrets";
 import { insertStatement as insertEvent } from "../storage/events";
 import { findIdempotencyKey, insertIdempotencyKey } from "../storage/idempotency-keys";
 import { insertInvitationStatement } from "../storage/invitations";
+import { getPeople } from "../storage/people";
 import { insertIngestedResponse, responseId, type ResponseRecord } from "../storage/responses";
 import type { StoredSurvey } from "../storage/surveys";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
@@ -47,11 +48,14 @@ export async function ingestResponse(
   // The invitation is new, so its whole history is this one event: the rule decides on exactly that.
   const decision = decide([{ seq: 0, ...event }]);
   if (!decision) throw new Error("the counting rule ignored an ingest event");
+  // The ingested invitation has no address of its own: the answer shows the person's, as the responses API does.
+  const person = (await getPeople(db, [input.recipient])).get(input.recipient);
   const response: ResponseRecord = {
     id: responseId(invitationId),
     invitation: invitationId,
     survey: survey.id,
     recipient: input.recipient,
+    email: person?.email ?? null,
     score: decision.score,
     comment: input.comment,
     status: decision.status,
@@ -101,5 +105,6 @@ async function answerFor(db: D1Database, scope: string, key: string, requestHash
   if (stored.requestHash !== requestHash) {
     throw new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was used before with a different request.", "Idempotency-Key");
   }
-  return { replayed: true, response: JSON.parse(stored.response) as ResponseRecord };
+  // Answers stored before responses carried an address have none.
+  return { replayed: true, response: { email: null, ...(JSON.parse(stored.response) as Omit<ResponseRecord, "email">) } };
 }

@@ -99,11 +99,14 @@ async function signedIn(request: Request, env: Env): Promise<boolean> {
 }
 
 /** Every /internal/* page: the built report if signed in, else the way to sign in. Never data first. */
-export async function internalPage(request: IRequest, env: Env): Promise<Response> {
-  if (await signedIn(request, env)) {
-    // itty hands handlers a proxy of the request; the assets binding needs a plain one.
-    return env.ASSETS.fetch(new Request(request.url, { headers: request.headers }));
-  }
+export function internalPage(request: IRequest, env: Env): Promise<Response> {
+  // itty hands handlers a proxy of the request; the assets binding needs a plain one.
+  return behindGate(request, env, () => env.ASSETS.fetch(new Request(request.url, { headers: request.headers })));
+}
+
+/** `page` if signed in, else the way to sign in: the one gate of every /internal/* page, built or made per request. */
+export async function behindGate(request: IRequest, env: Env, page: () => Promise<Response>): Promise<Response> {
+  if (await signedIn(request, env)) return page();
   if (accessConfigured(env)) return new Response("Cloudflare Access sign-in required.", { status: 403 });
   const next = safeNext(new URL(request.url).pathname);
   return new Response(null, { status: 302, headers: { Location: `/internal/sign-in?next=${encodeURIComponent(next)}` } });

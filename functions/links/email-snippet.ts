@@ -5,18 +5,29 @@
  * - Nested tables with `role="presentation"`, `cellpadding`/`cellspacing`/`border` attributes and
  *   `bgcolor` next to inline `background-color`: the Word engine of Outlook for Windows ignores
  *   flexbox, most padding on links and background colours on `<a>`; it does honour table cells.
- * - Inline styles only: Gmail drops `<style>` in many contexts and a pasted fragment has no `<head>`.
+ * - Inline styles only: Gmail drops `<style>` in many contexts and a pasted fragment has no `<head>`,
+ *   so no media query can adapt the block to a phone. It must fit by itself.
+ * - It fits a 320 px screen for every scale. The block is `width:100%` up to a `max-width`, and no
+ *   cell has a width in pixels: cells share the row in percent (`table-layout:fixed`, so a number
+ *   never pushes its column wider). Outlook for Windows ignores max-width, so a table only it reads
+ *   (a conditional comment) holds the block at that width there. Mobile clients no longer have to
+ *   shrink the whole message, which made an 11-button row of 44 px tiny and hard to hit.
+ * - Scales named only at their ends (NPS 0–10, 1–10) stay one row, since wrapping them onto two
+ *   rows hides the order. Cells are 2 px apart there, so at 320 px, less our margins and a mail
+ *   app's, each button keeps about 24 px of width (WCAG 2.5.8's minimum target) and 44 px of height;
+ *   wider screens grow them to 44 px. The end words sit under the ends, left and right: the two ends
+ *   differ by words, not only by position.
+ * - Fully worded scales (5 and 7 points) are a column of full-width buttons, number and words in
+ *   each, lowest first: "Somewhat dissatisfied" or "Bardzo niezadowolony" cannot sit under a 40 px
+ *   button at 320 px, and respondents read the words more than the numbers on these scales.
  * - Dark mode cannot be targeted from a fragment (no `color-scheme` meta; `prefers-color-scheme`
  *   is ignored by Gmail and Outlook), and clients invert colours as they please. So the question and
  *   labels set no colour and inherit the client's text colour, which it already adapts to the mode,
  *   and buttons are a mid-tone solid blue (#1a56db) with white bold text (6.2:1), whose shape
  *   stands out on white (6.2:1) and on near-black (3:1 on #121212) backgrounds alike.
  * - One colour for every score, never red-to-green: coloured anchors nudge answers.
- * - Buttons are at least 44×44 px (WCAG 2.5.5 / Apple HIG tap size). An NPS row is then ~530 px,
- *   wider than a phone; mobile clients shrink the message to fit, which is better than wrapping
- *   the scale onto two rows where the order stops being obvious.
  * - Every link carries `aria-label` and `title` with "score out of max: label", so a screen reader
- *   or a hover says what a tap means; the visible label under a number is then `aria-hidden`.
+ *   or a hover says what a tap means; the visible end labels are then `aria-hidden`.
  */
 import { formatNumber } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
@@ -41,11 +52,14 @@ export interface EmailSnippet {
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const BUTTON_BACKGROUND = "#1a56db";
 const BUTTON_TEXT = "#ffffff";
-const GAP = 4;
-const NUMBER_WIDTH = 44;
-/** Wide enough for a two-line label such as "Somewhat dissatisfied" at 12 px. */
-const WORDED_WIDTH = 72;
 const BUTTON_HEIGHT = 44;
+/** A row button's width on a wide screen; the row never asks for more. */
+const ROW_BUTTON_MAX = 44;
+/** Between row buttons: 2 px keeps an 11-button row at about 24 px per button on a 320 px screen. */
+const ROW_GAP = 2;
+/** Between stacked buttons, and their widest: a column of words needs no more on a desktop. */
+const STACK_GAP = 4;
+const STACK_MAX = 360;
 
 interface Choice {
   score: number;
@@ -66,12 +80,10 @@ export function emailSnippet({ survey, locale, links }: EmailSnippetInput): Emai
       : format(text.scoreOutOf, { score: number, max });
     return { score, number, label, accessibleName, url: linkFor(links, score) };
   });
-  const worded = isWordedScale(survey.metric, survey.scale);
-  const labelRow = worded ? wordedLabelRow(choices) : endLabelRow(choices.length, endLabels(survey.metric, survey.scale, locale));
-  return {
-    html: renderHtml(question, locale, choices, worded ? WORDED_WIDTH : NUMBER_WIDTH, labelRow),
-    text: renderText(question, choices),
-  };
+  const html = isWordedScale(survey.metric, survey.scale)
+    ? renderHtml(question, locale, STACK_MAX, STACK_GAP, stack(choices))
+    : renderHtml(question, locale, choices.length * ROW_BUTTON_MAX + (choices.length + 1) * ROW_GAP, ROW_GAP, row(choices, endLabels(survey.metric, survey.scale, locale)));
+  return { html, text: renderText(question, choices) };
 }
 
 function linkFor(links: Readonly<Record<number, string>>, score: number): string {
@@ -82,48 +94,72 @@ function linkFor(links: Readonly<Record<number, string>>, score: number): string
   return url;
 }
 
-function renderHtml(question: string, locale: Locale, choices: Choice[], cellWidth: number, labelRow: string): string {
+const table = (cellspacing: number, style: string) =>
+  `<table role="presentation" width="100%" cellpadding="0" cellspacing="${cellspacing}" border="0" style="${style}">`;
+
+/** The question over the choices, 100% wide up to maxWidth (Outlook for Windows: exactly maxWidth), its edge on the buttons'. */
+function renderHtml(question: string, locale: Locale, maxWidth: number, gap: number, choices: string): string {
   return (
-    `<table role="presentation" lang="${locale}" dir="ltr" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;">` +
-    `<tr><td style="padding:0 ${GAP}px 12px ${GAP}px;font-family:${FONT};font-size:18px;line-height:24px;font-weight:bold;">${escapeHtml(question)}</td></tr>` +
-    `<tr><td>` +
-    `<table role="presentation" cellpadding="0" cellspacing="${GAP}" border="0" style="border-collapse:separate;">` +
-    `<tr>${choices.map((choice) => button(choice, cellWidth)).join("")}</tr>` +
-    labelRow +
+    `<!--[if mso]><table role="presentation" width="${maxWidth}" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->` +
+    `<table role="presentation" lang="${locale}" dir="ltr" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;width:100%;max-width:${maxWidth}px;">` +
+    `<tr><td style="padding:0 ${gap}px 12px ${gap}px;font-family:${FONT};font-size:18px;line-height:24px;font-weight:bold;">${escapeHtml(question)}</td></tr>` +
+    `<tr><td>${choices}</td></tr>` +
     `</table>` +
-    `</td></tr>` +
-    `</table>`
+    `<!--[if mso]></td></tr></table><![endif]-->`
   );
 }
 
-function button(choice: Choice, width: number): string {
+const BUTTON_CELL = `bgcolor="${BUTTON_BACKGROUND}" height="${BUTTON_HEIGHT}" style="height:${BUTTON_HEIGHT}px;background-color:${BUTTON_BACKGROUND};border-radius:6px;"`;
+const LINK_TEXT = `font-family:${FONT};color:${BUTTON_TEXT};text-decoration:none;`;
+
+function link(choice: Choice, style: string, content: string): string {
   const name = escapeHtml(choice.accessibleName);
-  const size = `width:${width}px;height:${BUTTON_HEIGHT}px;`;
+  return `<a href="${escapeHtml(choice.url)}" aria-label="${name}" title="${name}" style="${style}">${content}</a>`;
+}
+
+/** One row of equal buttons sharing the width, the end words under the ends. */
+function row(choices: Choice[], ends: { low: string; high: string }): string {
+  const share = `${Math.floor(100 / choices.length)}%`;
+  const buttons = choices.map(
+    (choice) =>
+      `<td align="center" valign="middle" width="${share}" ${BUTTON_CELL}>` +
+      link(choice, `display:block;height:${BUTTON_HEIGHT}px;line-height:${BUTTON_HEIGHT}px;mso-line-height-rule:exactly;${LINK_TEXT}font-size:16px;font-weight:bold;text-align:center;`, escapeHtml(choice.number)) +
+      `</td>`,
+  );
   return (
-    `<td align="center" valign="middle" bgcolor="${BUTTON_BACKGROUND}" width="${width}" height="${BUTTON_HEIGHT}" style="${size}background-color:${BUTTON_BACKGROUND};border-radius:6px;">` +
-    `<a href="${escapeHtml(choice.url)}" aria-label="${name}" title="${name}" style="display:block;${size}line-height:${BUTTON_HEIGHT}px;mso-line-height-rule:exactly;font-family:${FONT};font-size:18px;font-weight:bold;color:${BUTTON_TEXT};text-decoration:none;text-align:center;">` +
-    `${escapeHtml(choice.number)}</a></td>`
+    table(ROW_GAP, "border-collapse:separate;width:100%;table-layout:fixed;") +
+    `<tr>${buttons.join("")}</tr>` +
+    endLabelRow(choices.length, ends) +
+    `</table>`
   );
 }
 
 const LABEL_STYLE = `font-family:${FONT};font-size:12px;line-height:15px;`;
 
-function wordedLabelRow(choices: Choice[]): string {
-  const cells = choices.map(
-    ({ label }) =>
-      `<td align="center" valign="top" width="${WORDED_WIDTH}" aria-hidden="true" style="width:${WORDED_WIDTH}px;${LABEL_STYLE}">${escapeHtml(label ?? "")}</td>`,
-  );
-  return `<tr>${cells.join("")}</tr>`;
-}
-
 function endLabelRow(columns: number, { low, high }: { low: string; high: string }): string {
   return (
     `<tr><td colspan="${columns}" aria-hidden="true">` +
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;"><tr>` +
-    `<td align="left" valign="top" style="${LABEL_STYLE}">${escapeHtml(low)}</td>` +
-    `<td align="right" valign="top" style="${LABEL_STYLE}">${escapeHtml(high)}</td>` +
+    table(0, "border-collapse:collapse;width:100%;") +
+    `<tr>` +
+    `<td align="left" valign="top" width="50%" style="padding:2px 0 0 0;${LABEL_STYLE}">${escapeHtml(low)}</td>` +
+    `<td align="right" valign="top" width="50%" style="padding:2px 0 0 0;${LABEL_STYLE}">${escapeHtml(high)}</td>` +
     `</tr></table></td></tr>`
   );
+}
+
+/** A column of full-width buttons, lowest first, each with its number and its words. */
+function stack(choices: Choice[]): string {
+  const buttons = choices.map(
+    (choice) =>
+      `<tr><td align="left" valign="middle" ${BUTTON_CELL}>` +
+      link(
+        choice,
+        `display:block;padding:12px 14px;line-height:20px;mso-line-height-rule:exactly;${LINK_TEXT}font-size:16px;text-align:left;`,
+        `<span style="font-weight:bold;">${escapeHtml(choice.number)}</span>&nbsp;&nbsp;${escapeHtml(choice.label ?? "")}`,
+      ) +
+      `</td></tr>`,
+  );
+  return table(STACK_GAP, "border-collapse:separate;width:100%;") + buttons.join("") + `</table>`;
 }
 
 /** "question", blank line, then "5 – Very satisfied: url" per score (end labels only at the ends). */

@@ -11,14 +11,13 @@ import { compareHistograms, type Comparison } from "../scoring/compare";
 import { histogramN, type Histogram } from "../scoring/histogram";
 import type { Interval } from "../scoring/intervals";
 import { headlineOf, summarize, type HeadlineResult, type ScoringConfig } from "../scoring/summary";
-import { glidePath, type GlidePathStatus } from "../scoring/target";
+import { TARGET_BASELINE_DAYS, TARGET_VERDICTS, targetStatus } from "../scoring/target";
 import { METRICS } from "../scoring/metrics";
 import { periodsOf } from "./periods";
-import { GRANULARITIES, type MetricsQuery } from "./query";
+import { BASELINE_RULES, GRANULARITIES, chooseVariants, type MetricsQuery, type VariantChoice } from "./query";
 import { type StoredCounts, type DayKey } from "../storage/rollups";
 
-/** Days after the survey's first day whose answers set the glide path's starting value. */
-export const TARGET_BASELINE_DAYS = 30;
+export { TARGET_BASELINE_DAYS };
 
 const Count = v.pipe(v.number(), v.integer());
 const HeadlineUnit = v.picklist(["percent", "nps", "mean"]);
@@ -49,10 +48,10 @@ const Side = v.object({ label: v.string(), ...estimate });
 const PeriodSide = v.object({ label: v.string(), from: IsoDay, to: IsoDay, ...estimate });
 
 /**
- * The metrics of a survey over a range of its local days. Percentages and NPS are in points,
- * unrounded; every value carries n and a 95% interval.
+ * The metrics of a survey over a range of its local days, from its rollups. Percentages and NPS are
+ * in points, unrounded; every value carries n and a 95% interval.
  */
-export const Metrics = v.object({
+export const RollupMetrics = v.object({
   survey: v.string(),
   metric: v.picklist(METRICS),
   scale: v.object({ min: Count, max: Count }),
@@ -109,9 +108,15 @@ export const Metrics = v.object({
         v.object({ against: v.literal("previous"), a: PeriodSide, b: PeriodSide, ...comparisonStats }),
         v.object({
           against: v.literal("variant"),
-          a: v.pipe(v.nullable(Side), v.description("The first variant in name order; null when there is none.")),
-          b: v.pipe(v.nullable(Side), v.description("The second variant in name order; null when there is none.")),
-          others: v.pipe(v.array(v.string()), v.description("Further variants, not compared.")),
+          baseline: v.pipe(v.nullable(v.string()), v.description("The baseline variant (a); null when fewer than two variants have answers and none is named.")),
+          baseline_from: v.pipe(
+            v.nullable(v.picklist(BASELINE_RULES)),
+            v.description('What chose the baseline: the query\'s baseline, the survey\'s control_variant, or its name ("control", else "A").'),
+          ),
+          variant: v.pipe(v.nullable(v.string()), v.description("The variant compared with the baseline (b).")),
+          a: v.pipe(v.nullable(Side), v.description("The baseline; null when there is none.")),
+          b: v.pipe(v.nullable(Side), v.description("The compared variant; null when there is none.")),
+          others: v.pipe(v.array(v.string()), v.description("Further variants with answers, not compared.")),
           ...comparisonStats,
         }),
       ]),
@@ -125,12 +130,19 @@ export const Metrics = v.object({
         by: IsoDay,
         start: v.pipe(
           v.nullable(v.object({ value: v.number(), date: IsoDay })),
-          v.description(`The headline over the survey's first ${TARGET_BASELINE_DAYS} days; null (and the rest with it) without answers there.`),
+          v.description(
+            `Where the line starts: the headline over the ${TARGET_BASELINE_DAYS} days from the survey's first counted answer, on the middle day of them; null (and the rest with it) without answers.`,
+          ),
         ),
-        expected: v.pipe(v.nullable(v.number()), v.description("Where the glide path says the headline should be on to.")),
+        expected: v.pipe(v.nullable(v.number()), v.description("The line averaged over the range's days, each weighted by its answers.")),
         gap: v.pipe(v.nullable(v.number()), v.description("headline − expected; null without a headline.")),
-        on_track: v.nullable(v.boolean()),
-        elapsed: v.pipe(v.nullable(v.number()), v.description("Share of the way from start to by, 0–1.")),
+        interval: v.pipe(
+          v.nullable(IntervalView),
+          v.description("A 95% interval of the headline that also carries the line's own uncertainty: off track when it lies wholly below expected."),
+        ),
+        verdict: v.pipe(v.picklist(TARGET_VERDICTS), v.description("on_track: at or above the line; off_track: the interval lies below it; too_early: too few answers, or below the line within the interval.")),
+        reason: v.pipe(v.string(), v.description("The verdict in words.")),
+        elapsed: v.pipe(v.nullable(v.number()), v.description("Share of the way from start to by, 0–1, averaged like expected.")),
       }),
     ),
     v.description("When the survey has a target: its glide path."),
@@ -139,12 +151,34 @@ export const Metrics = v.object({
   comments: Count,
   excluded: v.pipe(Count, v.description("Suspected scanner clicks and excluded responses in the range.")),
 });
-export type MetricsBody = v.InferOutput<typeof Metrics>;
+/** What buildMetrics makes from rollups; the report site builds its pages from it too. */
+export type MetricsBody = v.InferOutput<typeof RollupMetrics>;
+
+/** The response rate of the messages sent in the range. */
+export const SendCohortView = v.pipe(
+  v.object({
+    sent: v.pipe(Count, v.description("Survey emails sent in the range (reminders are messages of their own).")),
+    answered: v.pipe(Count, v.description("Of those, the ones whose invitation has a counted response, whenever it came.")),
+    rate: v.pipe(v.nullable(v.number()), v.description("answered / sent, from 0 to 1; null when none was sent.")),
+  }),
+  v.description("Response rate per send cohort: the messages sent within the range, read from the messages themselves, not the rollups."),
+);
+
+/** The metrics API's answer: the rollups' metrics and the send cohort of the range. */
+export const Metrics = v.object({ ...RollupMetrics.entries, sends: SendCohortView });
+
+export const sendCohortView = (cohort: { sent: number; answered: number }): v.InferOutput<typeof SendCohortView> => ({
+  sent: cohort.sent,
+  answered: cohort.answered,
+  rate: cohort.sent === 0 ? null : cohort.answered / cohort.sent,
+});
 
 export interface MetricsSurvey extends ScoringConfig {
   id: string;
   timezone: string;
   target: { value: number; by: string } | null;
+  /** The baseline of compare=variant; see chooseVariants. */
+  control_variant?: string | null;
 }
 
 export interface DayRow extends StoredCounts {
@@ -159,7 +193,7 @@ export interface MetricsRows {
   groups: readonly DayRow[] | null;
   /** The variant dimension over the range. */
   variants: readonly DayRow[] | null;
-  /** The `all` dimension over the target's baseline window. */
+  /** The `all` dimension over the target's baseline window, which opens on the first counted answer's day. */
   targetBaseline: { from: DayKey; rows: readonly DayRow[] } | null;
 }
 
@@ -215,38 +249,60 @@ function comparisonOf(survey: MetricsSurvey, query: MetricsQuery, rows: MetricsR
     };
   }
   if (query.compare === "variant") {
-    // The first variant in name order is the baseline ("A", "control"…), the second the challenger.
-    const variants = [...byValue(rows.variants ?? [])].filter(([value]) => value !== UNSET).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    const histogramOf = (entry: [string, DayRow[]] | undefined) => sumRows(survey.scale, entry?.[1] ?? []).histogram;
-    const [first, second] = variants;
-    const a = histogramOf(first);
-    const b = histogramOf(second);
+    const variants = variantsOf(rows);
+    const choice = variantChoiceOf(survey, query, rows);
+    const histogramOf = (name: string | null) => sumRows(survey.scale, (name === null ? undefined : variants.get(name)) ?? []).histogram;
+    const a = histogramOf(choice.baseline);
+    const b = histogramOf(choice.variant);
     return {
       against: "variant" as const,
-      a: first ? side(first[0], a, survey) : null,
-      b: second ? side(second[0], b, survey) : null,
-      others: variants.slice(2).map(([value]) => value),
+      baseline: choice.baseline,
+      baseline_from: choice.chosen_by,
+      variant: choice.variant,
+      a: choice.baseline === null ? null : side(choice.baseline, a, survey),
+      b: choice.variant === null ? null : side(choice.variant, b, survey),
+      others: choice.others,
       ...comparisonFields(compareHistograms(survey, a, b)),
     };
   }
   return undefined;
 }
 
+/** The variant dimension's rows by variant, answers without a variant left out. */
+function variantsOf(rows: MetricsRows): Map<string, DayRow[]> {
+  const variants = byValue(rows.variants ?? []);
+  variants.delete(UNSET);
+  return variants;
+}
+
+/** The baseline and the compared variant of compare=variant (query.ts, chooseVariants); the API answers a problem as a 400. */
+export function variantChoiceOf(survey: MetricsSurvey, query: MetricsQuery, rows: MetricsRows): VariantChoice {
+  // Sorted only so lists and messages read the same every time; the choice never depends on the order.
+  return chooseVariants([...variantsOf(rows).keys()].sort(), {
+    baseline: query.baseline ?? null,
+    variant: query.variant ?? null,
+    controlVariant: survey.control_variant ?? null,
+  });
+}
+
 function comparisonFields(c: Comparison) {
   return { test: c.test, unit: c.unit, difference: c.difference, ci: c.ci, p_value: c.p_value, significant: c.significant };
 }
 
-function targetOf(survey: MetricsSurvey, query: MetricsQuery, current: HeadlineResult, rows: MetricsRows) {
+function targetOf(survey: MetricsSurvey, query: MetricsQuery, rows: MetricsRows) {
   if (!survey.target) return undefined;
   const baseline = rows.targetBaseline;
-  const startValue = baseline ? headlineOf(survey, sumRows(survey.scale, baseline.rows).histogram).value : null;
-  const base = { value: survey.target.value, by: survey.target.by };
-  if (baseline === null || startValue === null) {
-    return { ...base, start: null, expected: null, gap: null, on_track: null, elapsed: null };
-  }
-  const start = { value: startValue, date: baseline.from };
-  const status: GlidePathStatus = glidePath(start, { value: survey.target.value, date: survey.target.by }, { value: current.value, date: query.to });
-  return { ...base, start, ...status };
+  const days = [...byValue(within(rows.all, query.from, query.to).map((row) => ({ ...row, value: row.day })))].map(([day, dayRows]) => ({
+    day,
+    histogram: sumRows(survey.scale, dayRows).histogram,
+  }));
+  const { start, expected, gap, interval, verdict, reason, elapsed } = targetStatus(survey, {
+    target: survey.target,
+    baseline: baseline ? { firstDay: baseline.from, histogram: sumRows(survey.scale, baseline.rows).histogram } : null,
+    range: { from: query.from, to: query.to },
+    days,
+  });
+  return { value: survey.target.value, by: survey.target.by, start, expected, gap, interval, verdict, reason, elapsed };
 }
 
 export function buildMetrics(survey: MetricsSurvey, query: MetricsQuery, rows: MetricsRows): MetricsBody {
@@ -275,7 +331,7 @@ export function buildMetrics(survey: MetricsSurvey, query: MetricsQuery, rows: M
 
   const responses = histogramN(totals.histogram);
   const comparison = comparisonOf(survey, query, rows);
-  const target = targetOf(survey, query, summary.headline, rows);
+  const target = targetOf(survey, query, rows);
   return {
     survey: survey.id,
     metric: survey.metric,

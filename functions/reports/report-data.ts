@@ -35,12 +35,22 @@ export interface ReportAnnotation {
 /** How a survey asks (its emails, recurrence and reminders) is the team's business, never a report's. */
 export type ReportedSurvey = Omit<Survey, "email" | "recurrence" | "reminder_after_days"> & { created_at: string };
 
+/** The survey emails sent on one local day of the survey's time zone, and how many of them were answered. */
+export interface SendDay {
+  day: string;
+  sent: number;
+  /** Of those, the ones whose invitation has a counted response (at any time since). */
+  answered: number;
+}
+
 export interface ReportSurvey {
   survey: ReportedSurvey;
   rollups: RollupRow[];
   annotations: ReportAnnotation[];
   /** Internal only: the latest comments, worst scores first. */
   comments: ReportComment[];
+  /** Internal only: the days with sent emails, oldest first. */
+  sends: SendDay[];
 }
 
 export interface ReportExport {

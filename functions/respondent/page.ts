@@ -42,7 +42,8 @@ label{display:block;font-weight:600;margin:1rem 0 .3rem}textarea{box-sizing:bord
 /** Sends one beacon on the first trusted pointer, key or touch input: a person, not a crawler. */
 export const BEACON_SCRIPT = `(()=>{let s=0;const f=e=>{if(s||!e.isTrusted)return;s=1;navigator.sendBeacon(document.body.dataset.signal)};for(const t of["pointerdown","keydown","touchstart"])addEventListener(t,f,{passive:true})})()`;
 
-function documentHtml(locale: Locale, title: string, body: string, extraBodyAttributes = ""): string {
+/** One respondent page around its body: the same head, style and look for every page under /r/. */
+export function documentHtml(locale: Locale, title: string, body: string, extraBodyAttributes = ""): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body${extraBodyAttributes}><main>${body}</main></body></html>`;
 }
 

@@ -1,7 +1,8 @@
 /**
- * 95% intervals for the three kinds of headline: a proportion (Wilson), NPS (multinomial variance)
- * and a mean (Student t). Proportions here are fractions 0–1 and NPS is −1..1; summary.ts presents
- * both in percentage points.
+ * 95% intervals for the three kinds of headline: a proportion (Wilson), NPS (adjusted Wald, Rocks
+ * 2016) and a mean (Student t on a variance with one pseudo-answer split between the scale's ends).
+ * Proportions here are fractions 0–1 and NPS is −1..1; summary.ts presents both in percentage points.
+ * docs/rollups-and-metrics.md ("Methods") gives each method's simulated coverage.
  */
 import { Z95, tCritical95 } from "./probability";
 
@@ -18,8 +19,8 @@ function clamp(value: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, value));
 }
 
-/** Rounding must never leave the estimate outside its own interval. */
-function around(estimate: number, lo: number, hi: number): Interval {
+/** The observed estimate always lies inside its own interval, even where a method centres elsewhere. */
+export function around(estimate: number, lo: number, hi: number): Interval {
   return [Math.min(lo, estimate), Math.max(hi, estimate)];
 }
 
@@ -39,37 +40,62 @@ export function wilsonInterval(successes: number, n: number, z = Z95): Interval 
   return around(p, lo, hi);
 }
 
+/** Rocks (2016): add this many answers in all, a quarter of them promoters and a quarter detractors. */
+export const NPS_ADDED_ANSWERS = 3;
+export const NPS_ADDED_EACH = 0.75;
+
 export interface NpsEstimate {
-  /** p_promoters − p_detractors, −1..1. */
+  /** p_promoters − p_detractors, −1..1: the reported NPS. */
   nps: number;
-  /** Var = (p_P + p_D − (p_P − p_D)²) / n, the multinomial variance of the estimate. */
+  /** (promoters + ¾ − detractors − ¾) / (n + 3): the adjusted estimate the interval is centred on. */
+  adjusted: number;
+  /** (p̃_P + p̃_D − adjusted²) / (n + 3): the multinomial variance of the adjusted proportions; never 0. */
   variance: number;
   ci: Interval;
 }
 
-/** NPS with its 95% interval, clamped to [−1, 1]; null when n = 0. */
+/**
+ * NPS with the adjusted-Wald 95% interval of Rocks (2016): ¾ promoter and ¾ detractor (and 1½
+ * passive) are added before the multinomial variance is taken, so one promoter, or a thousand, no
+ * longer gives a zero-width [1, 1]. Clamped to [−1, 1] and widened to hold the observed NPS; null
+ * when n = 0.
+ */
 export function npsInterval(promoters: number, detractors: number, n: number, z = Z95): NpsEstimate | null {
   checkCounts(n, promoters, detractors);
   if (n === 0) return null;
-  const pP = promoters / n;
-  const pD = detractors / n;
-  const nps = pP - pD;
-  const variance = Math.max(0, pP + pD - nps * nps) / n;
+  const nps = (promoters - detractors) / n;
+  const total = n + NPS_ADDED_ANSWERS;
+  const pP = (promoters + NPS_ADDED_EACH) / total;
+  const pD = (detractors + NPS_ADDED_EACH) / total;
+  const adjusted = pP - pD;
+  const variance = (pP + pD - adjusted * adjusted) / total;
   const half = z * Math.sqrt(variance);
-  return { nps, variance, ci: around(nps, clamp(nps - half, -1, 1), clamp(nps + half, -1, 1)) };
+  return { nps, adjusted, variance, ci: around(nps, clamp(adjusted - half, -1, 1), clamp(adjusted + half, -1, 1)) };
 }
 
 /**
- * mean ± t(0.975, n − 1) · sd/√n, clamped to the bounds the scores can take. Null below two answers,
+ * The variance a mean's interval and test use: the sample's sum of squares about its mean plus one
+ * pseudo-answer split between the scale's two ends (half at min, half at max), over n. Answers that
+ * are all equal then still leave the uncertainty a bounded scale allows; with spread in the data the
+ * pseudo-answer matters less and less as n grows. Null below two answers.
+ */
+export function boundedVariance(mean: number, sd: number, n: number, bounds: { min: number; max: number }): number | null {
+  if (!Number.isFinite(mean) || !Number.isFinite(sd) || sd < 0 || !Number.isInteger(n) || n < 0) {
+    throw new RangeError("boundedVariance: mean and sd must be finite, sd ≥ 0 and n a count");
+  }
+  if (!(bounds.max > bounds.min)) throw new RangeError("boundedVariance: the scale must have max > min");
+  if (n < 2) return null;
+  const pseudo = 0.5 * (mean - bounds.min) ** 2 + 0.5 * (bounds.max - mean) ** 2;
+  return (sd * sd * (n - 1) + pseudo) / n;
+}
+
+/**
+ * mean ± t(0.975, n − 1) · √(boundedVariance / n), clamped to the scale. Null below two answers,
  * where the spread is unknown.
  */
-export function meanInterval(mean: number, sd: number, n: number, bounds?: { min: number; max: number }): Interval | null {
-  if (!Number.isFinite(mean) || !Number.isFinite(sd) || sd < 0 || !Number.isInteger(n) || n < 0) {
-    throw new RangeError("meanInterval: mean and sd must be finite, sd ≥ 0 and n a count");
-  }
-  if (n < 2) return null;
-  const half = tCritical95(n - 1) * (sd / Math.sqrt(n));
-  const lo = bounds ? clamp(mean - half, bounds.min, bounds.max) : mean - half;
-  const hi = bounds ? clamp(mean + half, bounds.min, bounds.max) : mean + half;
-  return around(mean, lo, hi);
+export function meanInterval(mean: number, sd: number, n: number, bounds: { min: number; max: number }): Interval | null {
+  const variance = boundedVariance(mean, sd, n, bounds);
+  if (variance === null) return null;
+  const half = tCritical95(n - 1) * Math.sqrt(variance / n);
+  return around(mean, clamp(mean - half, bounds.min, bounds.max), clamp(mean + half, bounds.min, bounds.max));
 }

@@ -207,9 +207,18 @@ export function studentTQuantile(p: number, df: number): number {
   return p < 0.5 ? lower : -lower;
 }
 
+/** Whole-number df recur in every mean interval (n − 1); solving each once keeps series and simulations fast. */
+const T_CRITICAL_95 = new Map<number, number>();
+const T_CRITICAL_CACHE_MAX = 10_000;
+
 /** The two-sided 95% critical value t(0.975, df); the normal 1.96 for df = Infinity. */
 export function tCritical95(df: number): number {
-  return df === Infinity ? Z95 : studentTQuantile(0.975, df);
+  if (df === Infinity) return Z95;
+  const known = T_CRITICAL_95.get(df);
+  if (known !== undefined) return known;
+  const value = studentTQuantile(0.975, df);
+  if (Number.isInteger(df) && T_CRITICAL_95.size < T_CRITICAL_CACHE_MAX) T_CRITICAL_95.set(df, value);
+  return value;
 }
 
 /** A rough start for the normal lower tail: the first term of the asymptotic expansion. */

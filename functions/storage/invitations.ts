@@ -41,15 +41,19 @@ export async function recentlyInvited(db: D1Database, surveyId: string, recipien
 /** Inserts a whole batch in one statement: the rows travel as one JSON parameter. */
 export async function insertInvitations(db: D1Database, surveyId: string, invitations: NewInvitation[], now: number): Promise<void> {
   if (invitations.length === 0) return;
-  await db
+  await insertInvitationsStatement(db, surveyId, invitations, now).run();
+}
+
+/** The same batch insert as a statement, for a db.batch that writes it together with more (survey emails). */
+export function insertInvitationsStatement(db: D1Database, surveyId: string, invitations: NewInvitation[], now: number): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO invitations (id, survey_id, recipient, email, locale, properties, created_at, expires_at)
        SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.recipient'), json_extract(value, '$.email'),
               json_extract(value, '$.locale'), json_extract(value, '$.properties'), ?2, json_extract(value, '$.expires_at')
        FROM json_each(?3)`,
     )
-    .bind(surveyId, now, JSON.stringify(invitations))
-    .run();
+    .bind(surveyId, now, JSON.stringify(invitations));
 }
 
 /** One invitation as a statement, for a batch that must write it together with more (server-side ingestion). */

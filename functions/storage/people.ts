@@ -16,11 +16,28 @@ export interface Person extends PersonInput {
   updated_at: number;
 }
 
-/** A person with what Tapscore knows of their messages and answers, read from sends, responses and members. */
+/**
+ * A person with what Tapscore knows of their messages and answers, read from sends, responses and
+ * members, and whether their address is suppressed (by reason).
+ */
 export interface PersonView extends Person {
   last_sent_at: number | null;
   last_responded_at: number | null;
   next_send_at: number | null;
+  unsubscribed: boolean;
+  bounced: boolean;
+  complained: boolean;
+}
+
+/** A person as the API writes one: an absent field keeps what is stored, null clears it. */
+export interface PersonWrite {
+  recipient: string;
+  email?: string | null | undefined;
+  name?: string | null | undefined;
+  locale?: Locale | null | undefined;
+  timezone?: string | null | undefined;
+  /** Merged into the stored ones. */
+  properties?: Record<string, string> | undefined;
 }
 
 interface PersonRow extends Omit<Person, "properties" | "locale"> {
@@ -37,7 +54,22 @@ const DERIVED = `
      WHERE i.recipient = p.recipient AND r.status = 'counted') AS last_responded_at,
   (SELECT MIN(t) FROM (
      SELECT MIN(s.send_at) AS t FROM sends s WHERE s.recipient = p.recipient AND s.status IN ('scheduled', 'sending')
-     UNION ALL SELECT MIN(m.next_send_at) FROM survey_members m WHERE m.recipient = p.recipient)) AS next_send_at`;
+     UNION ALL SELECT MIN(m.next_send_at) FROM survey_members m WHERE m.recipient = p.recipient)) AS next_send_at,
+  EXISTS (SELECT 1 FROM suppressions x WHERE x.email = lower(trim(p.email)) AND x.reason = 'unsubscribed') AS unsubscribed,
+  EXISTS (SELECT 1 FROM suppressions x WHERE x.email = lower(trim(p.email)) AND x.reason = 'bounced') AS bounced,
+  EXISTS (SELECT 1 FROM suppressions x WHERE x.email = lower(trim(p.email)) AND x.reason = 'complained') AS complained`;
+
+type DerivedRow = PersonRow & Pick<PersonView, "last_sent_at" | "last_responded_at" | "next_send_at"> & { unsubscribed: 0 | 1; bounced: 0 | 1; complained: 0 | 1 };
+
+const viewFromRow = ({ last_sent_at, last_responded_at, next_send_at, unsubscribed, bounced, complained, ...row }: DerivedRow): PersonView => ({
+  ...fromRow(row),
+  last_sent_at,
+  last_responded_at,
+  next_send_at,
+  unsubscribed: unsubscribed === 1,
+  bounced: bounced === 1,
+  complained: complained === 1,
+});
 
 const fromRow = (row: PersonRow): Person => ({
   ...row,
@@ -82,11 +114,8 @@ export async function getPeople(db: D1Database, recipients: string[]): Promise<M
 }
 
 export async function getPersonView(db: D1Database, recipient: string): Promise<PersonView | null> {
-  const row = await db
-    .prepare(`SELECT ${COLUMNS}, ${DERIVED} FROM people p WHERE p.recipient = ?1`)
-    .bind(recipient)
-    .first<PersonRow & Pick<PersonView, "last_sent_at" | "last_responded_at" | "next_send_at">>();
-  return row ? { ...fromRow(row), last_sent_at: row.last_sent_at, last_responded_at: row.last_responded_at, next_send_at: row.next_send_at } : null;
+  const row = await db.prepare(`SELECT ${COLUMNS}, ${DERIVED} FROM people p WHERE p.recipient = ?1`).bind(recipient).first<DerivedRow>();
+  return row ? viewFromRow(row) : null;
 }
 
 /** One page of people by recipient, after the cursor (the last recipient of the previous page). */
@@ -94,10 +123,39 @@ export async function listPeopleViews(db: D1Database, options: { after: string |
   const { results } = await db
     .prepare(
       `SELECT ${COLUMNS}, ${DERIVED} FROM people p
-       WHERE (?1 IS NULL OR p.recipient > ?1) AND (?3 IS NULL OR lower(p.email) = lower(?3))
+       WHERE (?1 IS NULL OR p.recipient > ?1) AND (?3 IS NULL OR lower(trim(p.email)) = lower(trim(?3)))
        ORDER BY p.recipient LIMIT ?2`,
     )
     .bind(options.after, options.limit, options.email)
-    .all<PersonRow & Pick<PersonView, "last_sent_at" | "last_responded_at" | "next_send_at">>();
-  return results.map((row) => ({ ...fromRow(row), last_sent_at: row.last_sent_at, last_responded_at: row.last_responded_at, next_send_at: row.next_send_at }));
+    .all<DerivedRow>();
+  return results.map(viewFromRow);
+}
+
+/**
+ * Creates or updates one person from the API: unlike upsertPeopleStatement, a field given as null
+ * clears what is stored, and only a field left out keeps it. ?8 lists the fields given.
+ */
+export async function savePerson(db: D1Database, person: PersonWrite, now: number): Promise<void> {
+  const given = (["email", "name", "locale", "timezone"] as const).filter((field) => person[field] !== undefined);
+  const keep = (field: string) => `${field} = CASE WHEN '${field}' IN (SELECT value FROM json_each(?8)) THEN excluded.${field} ELSE people.${field} END`;
+  await db
+    .prepare(
+      `INSERT INTO people (recipient, email, name, locale, timezone, properties, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, json(?6), ?7, ?7)
+       ON CONFLICT (recipient) DO UPDATE SET
+         ${keep("email")}, ${keep("name")}, ${keep("locale")}, ${keep("timezone")},
+         properties = json_patch(people.properties, excluded.properties),
+         updated_at = excluded.updated_at`,
+    )
+    .bind(
+      person.recipient,
+      person.email ?? null,
+      person.name ?? null,
+      person.locale ?? null,
+      person.timezone ?? null,
+      JSON.stringify(person.properties ?? {}),
+      now,
+      JSON.stringify(given),
+    )
+    .run();
 }

@@ -102,6 +102,8 @@ export interface ResponseRecord {
   invitation: string;
   survey: string;
   recipient: string;
+  /** The invitation's address, else the person's (people.email); null when neither is known. */
+  email: string | null;
   score: number;
   comment: string | null;
   status: Status;
@@ -119,9 +121,12 @@ interface ResponseRow extends Omit<ResponseRecord, "properties"> {
 
 const fromRow = (row: ResponseRow): ResponseRecord => ({ ...row, properties: JSON.parse(row.properties) as Record<string, string> });
 
+/** The address a response is from, as SQL over the invitation `i`: the invitation's, else the person's. */
+export const RESPONDENT_EMAIL = "COALESCE(i.email, (SELECT p.email FROM people p WHERE p.recipient = i.recipient))";
+
 const SELECT_RESPONSES = `
-  SELECT r.id, r.invitation_id AS invitation, r.survey_id AS survey, i.recipient, r.score, r.comment, r.status, r.reason,
-         r.override, i.locale, i.properties, r.created_at, r.updated_at
+  SELECT r.id, r.invitation_id AS invitation, r.survey_id AS survey, i.recipient, ${RESPONDENT_EMAIL} AS email, r.score, r.comment,
+         r.status, r.reason, r.override, i.locale, i.properties, r.created_at, r.updated_at
   FROM responses r JOIN invitations i ON i.id = r.invitation_id`;
 
 export async function getResponse(db: D1Database, id: string): Promise<ResponseRecord | null> {

@@ -299,6 +299,18 @@ export async function readRollupRows(db: D1Database, surveyId: string, dimension
   return results.map((row) => ({ ...row, counts: JSON.parse(row.counts) as number[] }));
 }
 
+/** The local day of a survey's first counted answer, imported history included; null without any. */
+export async function firstAnswerDay(db: D1Database, surveyId: string): Promise<DayKey | null> {
+  const row = await db
+    .prepare(
+      `SELECT MIN(day) AS day FROM rollup_days
+       WHERE survey_id = ?1 AND dimension = 'all' AND EXISTS (SELECT 1 FROM json_each(rollup_days.counts) WHERE json_each.value > 0)`,
+    )
+    .bind(surveyId)
+    .first<{ day: DayKey | null }>();
+  return row?.day ?? null;
+}
+
 /** Every rollup row of a survey, oldest day first: one dimension ("all") or all of them. */
 export async function readSurveyRollups(db: D1Database, surveyId: string, onlyAll: boolean): Promise<(StoredRollupRow & { dimension: string })[]> {
   const { results } = await db

@@ -24,7 +24,7 @@ export async function suppressedEmails(db: D1Database, emails: string[]): Promis
   if (emails.length === 0) return new Map();
   const { results } = await db
     .prepare(
-      `SELECT email, reason FROM suppressions WHERE email IN (SELECT lower(value) FROM json_each(?1))
+      `SELECT email, reason FROM suppressions WHERE email IN (SELECT lower(trim(value)) FROM json_each(?1))
        ORDER BY CASE reason WHEN 'unsubscribed' THEN 0 WHEN 'bounced' THEN 1 ELSE 2 END DESC`,
     )
     .bind(JSON.stringify(emails))
@@ -43,8 +43,18 @@ export function suppressStatement(db: D1Database, entry: Suppression): D1Prepare
     .bind(suppressionKey(entry.email), entry.reason, entry.source, entry.survey_id, entry.created_at);
 }
 
-export async function suppress(db: D1Database, entry: Suppression): Promise<void> {
-  await suppressStatement(db, entry).run();
+/** Records a suppression; true when it is new, false when the address already had this reason. */
+export async function suppress(db: D1Database, entry: Suppression): Promise<boolean> {
+  const result = await suppressStatement(db, entry).run();
+  return result.meta.changes > 0;
+}
+
+/** One reason's record for an address, or null. */
+export async function getSuppression(db: D1Database, email: string, reason: SuppressionReason): Promise<Suppression | null> {
+  return db
+    .prepare("SELECT email, reason, source, survey_id, created_at FROM suppressions WHERE email = ?1 AND reason = ?2")
+    .bind(suppressionKey(email), reason)
+    .first<Suppression>();
 }
 
 /** Lifts one reason for an address; true when there was one. */

@@ -36,6 +36,8 @@ interface SurveySettings {
   email?: Survey["email"];
   recurrence?: Survey["recurrence"];
   reminder_after_days?: Survey["reminder_after_days"];
+  // Absent from surveys stored before A/B baselines were a setting: read as null.
+  control_variant?: Survey["control_variant"];
 }
 
 export interface StoredSurvey extends Survey {
@@ -71,6 +73,7 @@ export function surveyFromRow(row: SurveyRow): StoredSurvey {
     email: { ...DEFAULT_SURVEY_EMAIL, ...settings.email },
     recurrence: settings.recurrence ?? null,
     reminder_after_days: settings.reminder_after_days ?? null,
+    control_variant: settings.control_variant ?? null,
     archived: row.archived_at !== null,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -88,6 +91,7 @@ function settingsOf(survey: Survey): string {
     email: survey.email,
     recurrence: survey.recurrence,
     reminder_after_days: survey.reminder_after_days,
+    control_variant: survey.control_variant ?? null,
   };
   return JSON.stringify(settings);
 }

@@ -1,4 +1,4 @@
-import type { ResponseRecord, Status } from "./responses";
+import { RESPONDENT_EMAIL, type ResponseRecord, type Status } from "./responses";
 import type { Metric } from "../scoring/metrics";
 
 /**
@@ -160,7 +160,7 @@ interface SnapshotRow extends Omit<ResponseRecord, "survey" | "properties"> {
 export function responseSnapshotStatement(db: D1Database, invitationId: string): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT r.id, r.invitation_id AS invitation, i.recipient, r.score, r.comment, r.status, r.reason, r.override, i.locale,
+      `SELECT r.id, r.invitation_id AS invitation, i.recipient, ${RESPONDENT_EMAIL} AS email, r.score, r.comment, r.status, r.reason, r.override, i.locale,
               i.properties, r.created_at, r.updated_at, s.id AS survey_id, s.name AS survey_name, s.metric, s.scale_min,
               s.scale_max, s.satisfied_min
        FROM responses r JOIN invitations i ON i.id = r.invitation_id JOIN surveys s ON s.id = r.survey_id

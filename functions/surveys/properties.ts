@@ -1,7 +1,8 @@
 import * as v from "valibot";
 import { badRequest } from "../http/errors";
 import { freeText } from "../http/text";
-import { BUILT_IN_DIMENSIONS, PROPERTY_KEY_PATTERN, type Survey } from "./survey-input";
+import { LOCALES } from "../i18n/locales";
+import { BUILT_IN_DIMENSIONS, PROPERTY_KEY_PATTERN, isTimeZone, type Survey } from "./survey-input";
 
 /**
  * Segment values a caller attaches to a person (invitations, ingested responses): short strings kept
@@ -17,6 +18,10 @@ const propertyValue = v.pipe(
  * names people by it, so it must be text that reads back as it was sent (api/erasure.ts).
  */
 export const recipientSchema = (description: string) => v.pipe(freeText(200), v.description(description));
+
+/** An address as RFC 5321 allows it (254 characters at most), trimmed. */
+export const EmailAddress = v.pipe(v.string("must be an email address"), v.trim(), v.maxLength(254), v.email("must be an email address"));
+export const isEmailAddress = (email: string): boolean => v.is(EmailAddress, email);
 
 export const propertiesSchema = v.record(v.pipe(v.string(), v.regex(PROPERTY_KEY_PATTERN, "keys must be snake_case")), propertyValue);
 
@@ -38,3 +43,26 @@ export function checkProperties(survey: Pick<Survey, "segments">, properties: Re
     if (key === "country" && !/^[A-Z]{2}$/.test(value)) throw badRequest("invalid_field", `${field}: must be an ISO 3166 code such as NL.`, field);
   }
 }
+
+/**
+ * What a caller may say of a person besides who they are: kept on the person (functions/storage/people.ts)
+ * by every way in that names people — invitations, members, the people API. The email is any text
+ * here: where it must be an address, the caller decides whether a bad one refuses or only skips.
+ */
+export const personFields = {
+  email: v.optional(v.pipe(v.string("must be text"), v.trim(), v.maxLength(254, "must be at most 254 characters"), v.description("Their address; kept on the person."))),
+  name: v.optional(v.pipe(freeText(200), v.description("Their name: the one merge field of a message ({{name}}); kept on the person."))),
+  locale: v.optional(
+    v.pipe(v.picklist(LOCALES, `must be one of ${LOCALES.join(", ")}`), v.description("The language of their messages and pages; the survey's when absent.")),
+  ),
+  timezone: v.optional(
+    v.pipe(
+      v.string("must be text"),
+      v.check(isTimeZone, "must be an IANA time zone such as Europe/Amsterdam"),
+      v.description("Their IANA time zone: sending windows are in its hours (the survey's zone when absent)."),
+    ),
+  ),
+  properties: v.optional(
+    v.pipe(propertiesSchema, v.description("Segment values copied onto their invitations: touchpoint, channel, country (ISO 3166), variant and the survey's segments.")),
+  ),
+};

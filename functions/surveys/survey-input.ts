@@ -43,6 +43,11 @@ export interface Survey {
   recurrence: Recurrence | null;
   /** One reminder this many days after a message to people who have not answered; null: none. */
   reminder_after_days: number | null;
+  /**
+   * The variant A/B comparisons measure the others against (the metrics API's compare=variant);
+   * null (or absent): a variant named "control", else one named "A", else the query must name it.
+   */
+  control_variant?: string | null;
   archived: boolean;
 }
 
@@ -133,6 +138,8 @@ const editable = {
     }),
   ),
   reminder_after_days: nullable(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(30, "must be at most 30"))),
+  // A variant value as answers carry it (functions/surveys/properties.ts: text of at most 100).
+  control_variant: nullable(freeText(100)),
 };
 
 /** The body of POST /api/v1/surveys; parseNewSurvey adds the checks across fields and the defaults. */
@@ -182,6 +189,7 @@ export function parseNewSurvey(body: unknown): Survey {
     email: { ...DEFAULT_SURVEY_EMAIL, ...input.email },
     recurrence: input.recurrence ? { every_days: input.recurrence.every_days, window: input.recurrence.window ?? null } : null,
     reminder_after_days: input.reminder_after_days ?? null,
+    control_variant: input.control_variant ?? null,
     archived: false,
   };
   checkConsistency(survey);

@@ -12,17 +12,26 @@ import type { ResponseEvent } from "./events";
 
 
 
-/** What the rollup reports with a significant drop (functions/scoring/drop.ts decides it). */
+/** What the weekly drop check reports (functions/scoring/drop.ts decides it; docs/rollups-and-metrics.md). */
 export interface MetricDrop {
-  /** The period under test, local days of the survey, both ends included. */
+  /** The completed ISO week whose test raised the alert, local days of the survey, both ends included. */
   from: string;
   to: string;
   unit: HeadlineUnit;
-  /** Latest − baseline headline, in `unit` points. */
-  delta: number | null;
-  p_value: number | null;
-  n_latest: number;
-  n_baseline: number;
+  /** Page's CUSUM of the log-likelihood ratio for a drop of `size`. */
+  method: "cusum";
+  /** What was compared: the weeks since the drop most likely began, against the weeks before them. */
+  latest: { from: string; to: string; value: number; n: number };
+  baseline: { from: string; to: string; value: number; n: number };
+  /** latest − baseline, in `unit` points, and its 95% interval. */
+  delta: number;
+  ci: [number, number];
+  /** The sum at the tested week, the threshold it crossed, and the drop it is tuned to. */
+  statistic: number;
+  threshold: number;
+  size: number;
+  /** The alert in words. */
+  reason: string;
 }
 
 /** The longest comment a Slack message quotes; the whole comment is in the standard payload. */
@@ -86,7 +95,5 @@ function responseSlackText(event: ResponseEvent, survey: SurveyFacts, response: 
 }
 
 function dropSlackText(survey: SurveyFacts, drop: MetricDrop): string {
-  const points = drop.delta === null ? "" : ` by ${Math.abs(drop.delta).toFixed(1)} ${drop.unit === "mean" ? "" : "points"}`.trimEnd();
-  const p = drop.p_value === null ? "" : `, p = ${drop.p_value.toPrecision(2)}`;
-  return `:chart_with_downwards_trend: *${escapeSlack(survey.name)}* dropped${points} on ${drop.from} – ${drop.to} (n = ${drop.n_latest} vs ${drop.n_baseline} before${p})`;
+  return `:chart_with_downwards_trend: *${escapeSlack(survey.name)}* dropped in the week ${drop.from} – ${drop.to}. ${escapeSlack(drop.reason)}`;
 }

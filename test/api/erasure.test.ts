@@ -103,7 +103,7 @@ describe("erasing a respondent", () => {
     expect((await api("DELETE", path("audited"), { token: key })).status).toBe(200);
     const audit = await env.DB.prepare("SELECT * FROM erasures ORDER BY at DESC LIMIT 1").first<Record<string, unknown>>();
     // The endpoint subscribed in the first test had the tap's response.created queued.
-    expect(audit).toMatchObject({ survey_id: null, invitations: 1, responses: 1, events: 1, webhook_deliveries: 1 });
+    expect(audit).toMatchObject({ survey_id: null, invitations: 1, responses: 1, events: 1, webhook_deliveries: 1, sends: 0 });
     expect(audit!.requested_by).toBe(/^tsk_([0-9a-f]{12})_/.exec(key)![1]);
     expect(JSON.stringify(audit)).not.toContain("audited");
   });
@@ -111,16 +111,16 @@ describe("erasing a respondent", () => {
   it("is idempotent: an unknown or already erased person answers zeros", async () => {
     const { invitations } = await invite("erase-a", [{ recipient: "twice" }]);
     await visit(invitations[0]!.links["3"]!);
-    expect(((await (await api("DELETE", path("twice"))).json()) as { erased: object }).erased).toEqual({ invitations: 1, responses: 1, events: 1 });
-    expect(await (await api("DELETE", path("twice"))).json()).toEqual({ erased: { invitations: 0, responses: 0, events: 0 } });
-    expect(await (await api("DELETE", path("never-seen"))).json()).toEqual({ erased: { invitations: 0, responses: 0, events: 0 } });
+    expect(((await (await api("DELETE", path("twice"))).json()) as { erased: object }).erased).toEqual({ invitations: 1, responses: 1, events: 1, sends: 0 });
+    expect(await (await api("DELETE", path("twice"))).json()).toEqual({ erased: { invitations: 0, responses: 0, events: 0, sends: 0 } });
+    expect(await (await api("DELETE", path("never-seen"))).json()).toEqual({ erased: { invitations: 0, responses: 0, events: 0, sends: 0 } });
   });
 
   it("can be limited to one survey", async () => {
     await invite("erase-a", [{ recipient: "split" }]);
     await invite("erase-b", [{ recipient: "split" }]);
     const response = await api("DELETE", path("split", "?survey=erase-b"));
-    expect(await response.json()).toEqual({ erased: { invitations: 1, responses: 0, events: 0 } });
+    expect(await response.json()).toEqual({ erased: { invitations: 1, responses: 0, events: 0, sends: 0 } });
     const left = await env.DB.prepare("SELECT survey_id FROM invitations WHERE recipient = 'split'").all<{ survey_id: string }>();
     expect(left.results).toEqual([{ survey_id: "erase-a" }]);
     expect((await env.DB.prepare("SELECT * FROM erasures WHERE survey_id = 'erase-b'").all()).results).toHaveLength(1);
@@ -128,7 +128,7 @@ describe("erasing a respondent", () => {
 
   it("finds a recipient id with spaces and non-ASCII as invitations stored it", async () => {
     await invite("erase-a", [{ recipient: "Zoë Müller / 42" }]);
-    expect(await (await api("DELETE", path("Zoë Müller / 42"))).json()).toEqual({ erased: { invitations: 1, responses: 0, events: 0 } });
+    expect(await (await api("DELETE", path("Zoë Müller / 42"))).json()).toEqual({ erased: { invitations: 1, responses: 0, events: 0, sends: 0 } });
   });
 
   it.each([

@@ -45,6 +45,10 @@ describe("a lone surrogate in any JSON body", () => {
     { operationId: "overrideResponse", method: "PATCH", path: "/api/v1/responses/rsp_unicode", body: { status: LONE }, field: "status" },
     { operationId: "createAnnotation", method: "POST", path: "/api/v1/surveys/uni/annotations", body: { at: "2026-01-05", label: LONE }, field: "label" },
     { operationId: "createWebhook", method: "POST", path: "/api/v1/webhooks", body: { url: `https://example.com/${LONE}`, events: ["response.created"] }, field: "url" },
+    { operationId: "enrollMembers", method: "POST", path: "/api/v1/surveys/uni/members", body: { members: [{ recipient: "fine" }, { recipient: LONE }] }, field: "members.1.recipient" },
+    { operationId: "upsertPerson", method: "POST", path: "/api/v1/people", body: { recipient: "uni-person", name: LONE }, field: "name" },
+    { operationId: "createUnsubscribe", method: "POST", path: "/api/v1/unsubscribes", body: { email: `a${LONE}@example.com` }, field: "email" },
+    { operationId: "createBounce", method: "POST", path: "/api/v1/bounces", body: { email: `a${LONE}@example.com` }, field: "email" },
   ];
 
   it("is tried on every operation that takes JSON", () => {

@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken, parseLinkSecrets } from "../../functions/links/token";
 import { axeViolations } from "./axe";
-import { adminApi, startServer, startWithBrowser, type Server } from "./harness";
+import { adminApi, cspRefusals, startServer, startWithBrowser, type Server } from "./harness";
 
 interface Invited {
   id: string;
@@ -45,8 +45,9 @@ async function responses(): Promise<Map<string, ResponseRow>> {
 describe("a person in Chromium", () => {
   it("taps a score, changes it, leaves a comment: counted with the final choice, accessible throughout", async () => {
     const [invitation] = await invite([{ recipient: "alice" }]);
-    const context = await browser.newContext({ bypassCSP: true, locale: "en-GB", userAgent: PERSON_UA });
+    const context = await browser.newContext({ locale: "en-GB", userAgent: PERSON_UA });
     const page = await context.newPage();
+    const refused = cspRefusals(page);
 
     const tapped = await page.goto(invitation!.links["4"]!);
     expect(tapped?.status()).toBe(200);
@@ -67,6 +68,7 @@ describe("a person in Chromium", () => {
     expect(await page.locator("textarea").inputValue()).toBe("The <script>alert(1)</script> wait was long");
     expect(await axeViolations(page)).toEqual([]);
     expect((await responses()).get("alice")).toMatchObject({ score: 2, comment: "The <script>alert(1)</script> wait was long" });
+    expect(refused).toEqual([]);
     await context.close();
   });
 
@@ -74,21 +76,25 @@ describe("a person in Chromium", () => {
     const [invitation] = await invite([{ recipient: "bob" }]);
     const context = await browser.newContext({ javaScriptEnabled: false, userAgent: PERSON_UA });
     const page = await context.newPage();
+    const refused = cspRefusals(page);
     await page.goto(invitation!.links["5"]!);
     await page.getByRole("button", { name: "3 out of 5: Neutral" }).click();
     await page.waitForLoadState();
     expect((await responses()).get("bob")).toMatchObject({ score: 3, status: "counted" });
+    expect(refused).toEqual([]);
     await context.close();
   });
 
   it("sees the bare scale at the invitation's plain URL with no axe violations", async () => {
     const [invitation] = await invite([{ recipient: "carol", locale: "sv" }]);
-    const context = await browser.newContext({ bypassCSP: true, userAgent: PERSON_UA });
+    const context = await browser.newContext({ userAgent: PERSON_UA });
     const page = await context.newPage();
+    const refused = cspRefusals(page);
     await page.goto(invitation!.url);
     expect(await page.locator("html").getAttribute("lang")).toBe("sv");
     expect(await page.getByRole("button").count()).toBe(5);
     expect(await axeViolations(page)).toEqual([]);
+    expect(refused).toEqual([]);
     await context.close();
   });
 });
@@ -107,8 +113,9 @@ describe("what is not a person", () => {
 
   it("forged and expired links get a localized page with a 4xx", async () => {
     const [invitation] = await invite([{ recipient: "dave", locale: "de" }]);
-    const context = await browser.newContext({ bypassCSP: true, locale: "nl-NL", userAgent: PERSON_UA });
+    const context = await browser.newContext({ locale: "nl-NL", userAgent: PERSON_UA });
     const page = await context.newPage();
+    const refused = cspRefusals(page);
     const token = new URL(invitation!.url).pathname.split("/")[2]!;
     const forged = `${server.base}/r/${token.slice(0, 20)}${token[20] === "A" ? "B" : "A"}${token.slice(21)}/5`;
     expect((await page.goto(forged))?.status()).toBe(404);
@@ -119,6 +126,7 @@ describe("what is not a person", () => {
     expect((await page.goto(`${server.base}/r/${expired}/5`))?.status()).toBe(410);
     expect(await page.locator("html").getAttribute("lang")).toBe("de");
     expect((await responses()).has("dave")).toBe(false);
+    expect(refused).toEqual([]);
     await context.close();
   });
 });

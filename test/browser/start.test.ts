@@ -96,12 +96,47 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+const PERSON = {
+  "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
+  "sec-fetch-mode": "navigate",
+  "sec-fetch-dest": "document",
+};
+let sendId = "";
+
+const adminToken = () => /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(join(scratch, ".dev.vars"), "utf8"))?.[1] ?? "";
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken()}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** An internal page's HTML, signed in with the admin token as a person would on the sign-in page. */
+async function signedIn(path: string): Promise<string> {
+  const signIn = await fetch(`${base}/internal/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: base, "sec-fetch-site": "same-origin" },
+    body: new URLSearchParams({ token: adminToken(), next: path }).toString(),
+  });
+  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  expect(cookie).not.toBe("");
+  const page = await fetch(`${base}${path}`, { headers: { cookie } });
+  expect(page.status).toBe(200);
+  return page.text();
+}
+
 describe("npm start", () => {
   it("prints its banner last", async () => {
     await new Promise((r) => setTimeout(r, 1_000));
     const banner = output.slice(output.lastIndexOf("Tapscore is running"));
     expect(banner).toContain(`${base}/api/v1/openapi.json`);
     expect(banner).toContain(`${base}/internal/sign-in`);
+    expect(banner).toContain(`${base}/internal/sends`);
     expect(banner).toContain("ADMIN_TOKEN in .dev.vars");
     expect(banner).toContain("every minute");
     const adminToken = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(join(scratch, ".dev.vars"), "utf8"))?.[1] ?? "";
@@ -111,34 +146,28 @@ describe("npm start", () => {
     expect(output.slice(output.lastIndexOf(BANNER_END) + BANNER_END.length).replace(/[─\s]|\x1b\[[0-9;]*m/g, "")).toBe("");
   });
 
-  it("retries a failed webhook and rebuilds the report pages on its own cron ticks", async () => {
-    const adminToken = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(join(scratch, ".dev.vars"), "utf8"))?.[1] ?? "";
-    const api = async <T>(method: string, path: string, body: unknown): Promise<T> => {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as T;
-    };
+  it("retries a failed webhook, sends a survey email and rebuilds the report pages on its own cron ticks", async () => {
     await api("POST", "/api/v1/surveys", { id: "started", name: "Started by npm start", metric: "csat", public: true, min_public_n: 1 });
+    // Scheduled first, so the same ticks that retry the webhook below send it: nobody calls the scheduled endpoint.
+    const mailed = await api<{ invitations: { id: string; send: { id: string; status: string } }[] }>("POST", "/api/v1/surveys/started/invitations", {
+      recipients: [{ recipient: "mail-person", email: "mail.person@example.com", name: "Anna" }],
+      send: true,
+    });
+    sendId = mailed.invitations[0]!.send.id;
+    expect(mailed.invitations[0]!.send.status).toBe("scheduled");
+    await api("POST", "/api/v1/surveys", { id: "half-yearly", name: "Every six months", metric: "nps", recurrence: { every_days: 182 } });
+    await api("POST", "/api/v1/surveys/half-yearly/members", { members: [{ recipient: "member-person", email: "member@example.com" }] });
     await api("POST", "/api/v1/webhooks", { url: receiverUrl, events: ["response.created"], survey: "started" });
     const { invitations } = await api<{ invitations: { url: string; links: Record<string, string> }[] }>(
       "POST",
       "/api/v1/surveys/started/invitations",
       { recipients: [{ recipient: "start-person" }] },
     );
-    const person = {
-      "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
-      "sec-fetch-mode": "navigate",
-      "sec-fetch-dest": "document",
-    };
-    const page = await (await fetch(invitations[0]!.links["5"]!, { headers: person })).text();
+    const page = await (await fetch(invitations[0]!.links["5"]!, { headers: PERSON })).text();
     const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? "";
     const confirmed = await fetch(invitations[0]!.url, {
       method: "POST",
-      headers: { ...person, "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
+      headers: { ...PERSON, "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ action: "choose", score: "5", nonce }).toString(),
     });
     expect(confirmed.status).toBe(200);
@@ -154,8 +183,66 @@ describe("npm start", () => {
     // wrangler dev that was running all along.
     await until(async () => (await fetch(`${base}/s/started/`)).status === 200, 30_000, "the rebuilt survey page");
     expect(await (await fetch(`${base}/s/started/`)).text()).toContain("Started by npm start");
+
+    // The email left on one of those ticks, through the binding wrangler dev simulates and logs.
+    await until(async () => (await api<{ status: string }>("GET", `/api/v1/sends/${sendId}`)).status === "sent", 70_000, "the email to be sent");
+    const logged = output.slice(output.indexOf("send_email binding called")).replace(/\x1b\[[0-9;]*m/g, "").split("\n").slice(1, 4);
+    expect(logged).toEqual(['From: "Tapscore" <surveys@tapscore.localhost>', "To: mail.person@example.com", "Subject: A quick question from Tapscore"]);
     expect(output).not.toMatch(/Cron tick failed|Checking the reports after the tick failed|Building the report site:/);
-  }, 150_000);
+  }, 210_000);
+
+  it("shows the sent email, counts a tap on its link, and honours a one-click unsubscribe", async () => {
+    const sent = await api<{ message: { subject: string; html: string; headers: Record<string, string> } }>("GET", `/api/v1/sends/${sendId}`);
+    const preview = await signedIn(`/internal/sends/${sendId}`);
+    expect(preview).toContain(sent.message.subject.replaceAll("&", "&amp;"));
+    expect(preview).toContain("mail.person@example.com");
+
+    // The person taps 4 in the email and confirms on the page, as a browser would.
+    const link = new RegExp(`href="(${base}/r/[^"/]+/4)"`).exec(sent.message.html)?.[1] ?? "";
+    expect(link).not.toBe("");
+    const page = await (await fetch(link, { headers: PERSON })).text();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    const confirmed = await fetch(link.replace(/\/4$/, ""), {
+      method: "POST",
+      headers: { ...PERSON, "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ action: "choose", score: "4", nonce }).toString(),
+    });
+    expect(confirmed.status).toBe(200);
+    const { responses } = await api<{ responses: { recipient: string; score: number; status: string }[] }>("GET", "/api/v1/surveys/started/responses?status=counted");
+    expect(responses.filter((r) => r.recipient === "mail-person").map((r) => [r.score, r.status])).toEqual([[4, "counted"]]);
+
+    // RFC 8058: the mail provider POSTs the List-Unsubscribe URL; afterwards nothing more goes to the address.
+    const unsubscribeUrl = /^<(.+)>$/.exec(sent.message.headers["List-Unsubscribe"] ?? "")?.[1] ?? "";
+    const unsubscribed = await fetch(unsubscribeUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(unsubscribed.status).toBe(200);
+    const again = await api<{ invitations: unknown[]; skipped: { recipient: string; reason: string }[] }>("POST", "/api/v1/surveys/started/invitations", {
+      recipients: [{ recipient: "mail-person-again", email: "Mail.Person@example.com" }],
+      send: true,
+      throttle_days: 1,
+    });
+    expect(again).toMatchObject({ invitations: [], skipped: [{ recipient: "mail-person-again", reason: "unsubscribed" }] });
+    const suppressed = await api<{ sends: { recipient: string; status: string }[] }>("GET", "/api/v1/sends?survey=started&status=suppressed");
+    expect(suppressed.sends.map((s) => [s.recipient, s.status])).toEqual([["mail-person-again", "suppressed"]]);
+  }, 30_000);
+
+  it("asks a member of a survey recurring every 182 days again 182 days after the first message", async () => {
+    await until(
+      async () => (await api<{ sends: { status: string }[] }>("GET", "/api/v1/sends?survey=half-yearly")).sends.some((s) => s.status === "sent"),
+      130_000,
+      "the member's first message",
+    );
+    // Re-anchored in the same tick that sent it: once sent, the next message is 182 days after this one left.
+    const [first] = (await api<{ sends: { sent_at: string }[] }>("GET", "/api/v1/sends?survey=half-yearly&status=sent")).sends;
+    await until(
+      async () => (await api<{ next_send_at: string }>("GET", "/api/v1/people/member-person")).next_send_at === new Date(Date.parse(first!.sent_at) + 182 * 86_400_000).toISOString(),
+      5_000,
+      "next_send_at 182 days after the first message",
+    );
+  }, 140_000);
 
   it("stops everything on Ctrl+C and exits 0", async () => {
     const stoppedAt = Date.now();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emailSnippet } from "../../functions/links/email-snippet";
+import { isWordedScale } from "../../functions/i18n/scale-labels";
 import { LOCALES, type Locale } from "../../functions/i18n/locales";
 import { METRICS, SCALES, defaultSatisfiedMin, type Metric, type Scale } from "../../functions/scoring/metrics";
 import type { Survey } from "../../functions/surveys/survey-input";
@@ -74,10 +75,64 @@ describe("emailSnippet", () => {
     expect(count(html, "<tr")).toBe(count(html, "</tr>"));
     expect(count(html, "<td")).toBe(count(html, "</td>"));
     expect(count(html, 'bgcolor="')).toBe(scale.max - scale.min + 1);
-    for (const [, width, height] of html.matchAll(/<td [^>]*bgcolor="[^"]*" width="(\d+)" height="(\d+)"/g)) {
-      expect(Number(width)).toBeGreaterThanOrEqual(44);
-      expect(Number(height)).toBeGreaterThanOrEqual(44);
-    }
+    const heights = [...html.matchAll(/<td [^>]*bgcolor="[^"]*"[^>]* height="(\d+)"/g)].map((match) => Number(match[1]));
+    expect(heights).toHaveLength(scale.max - scale.min + 1);
+    for (const height of heights) expect(height).toBeGreaterThanOrEqual(44);
+  });
+
+  const everyScaleAndLocale = everyScale.flatMap((scale) => LOCALES.map((locale) => ({ ...scale, locale, name: `${scale.name} ${locale}` })));
+
+  /** What every client but Outlook for Windows reads: the block without its conditional comments. */
+  const outsideOutlook = (html: string) => html.replace(/<!--\[if mso\]>.*?<!\[endif\]-->/g, "");
+
+  it.each(everyScaleAndLocale)("$name asks for no fixed width: 100% of the screen up to a max-width", ({ metric, scale, locale }) => {
+    const { html } = snippet(survey(metric, { scale }), locale);
+    const visible = outsideOutlook(html);
+    // No width in pixels on any element, neither as an attribute nor as a style; only max-width.
+    expect([...visible.matchAll(/ width="([^"]*)"/g)].map((match) => match[1]!).filter((width) => !width.endsWith("%"))).toEqual([]);
+    expect(visible).not.toMatch(/[^-]width:\s*\d+px/);
+    expect(visible).not.toMatch(/min-width/);
+    const outer = /^<table [^>]*>/.exec(visible)![0];
+    expect(outer).toContain('width="100%"');
+    const maxWidth = Number(/max-width:(\d+)px/.exec(outer)![1]);
+    // Outlook for Windows ignores max-width: a table only it reads holds the block at that width.
+    expect(html.startsWith(`<!--[if mso]><table role="presentation" width="${maxWidth}" `)).toBe(true);
+    expect(html.endsWith("<!--[if mso]></td></tr></table><![endif]-->")).toBe(true);
+  });
+
+  it.each(everyScale.filter(({ metric, scale }) => scale.max - scale.min + 1 > 7))(
+    "$name keeps one row whose buttons stay at least 24 px wide on a 320 px screen",
+    ({ metric, scale }) => {
+      const { html } = snippet(survey(metric, { scale }));
+      const rowTable = /<table [^>]*cellspacing="(\d+)"[^>]*table-layout:fixed[^>]*><tr>(.*?)<\/tr>/.exec(html)!;
+      const spacing = Number(rowTable[1]);
+      const buttons = count(rowTable[2]!, "<a ");
+      expect(buttons).toBe(scale.max - scale.min + 1);
+      // 320 px less 16 px a side for the mail app's margins and the message's own.
+      const available = 320 - 2 * 16;
+      expect((available - (buttons + 1) * spacing) / buttons).toBeGreaterThanOrEqual(24);
+      // Each cell takes an equal share of the row, in percent.
+      for (const [, width] of rowTable[2]!.matchAll(/<td [^>]*width="(\d+)%"/g)) expect(Number(width) * buttons).toBeLessThanOrEqual(100);
+    },
+  );
+
+  it("names both ends in words under an NPS row: the ends differ by more than colour", () => {
+    const { html } = snippet(survey("nps"));
+    const ends = /<td colspan="11" aria-hidden="true">(.*?)<\/td><\/tr><\/table><\/td><\/tr>/.exec(html)![1]!;
+    expect(ends).toContain('<td align="left" valign="top" width="50%"');
+    expect(ends).toContain(">Not at all likely</td>");
+    expect(ends).toContain('<td align="right" valign="top" width="50%"');
+    expect(ends.endsWith(">Extremely likely")).toBe(true);
+  });
+
+  it.each(everyScale.filter(({ metric, scale }) => isWordedScale(metric, scale)))("$name stacks one full-width button per score, lowest first", ({ metric, scale }) => {
+    const { html } = snippet(survey(metric, { scale }));
+    const rows = [...outsideOutlook(html).matchAll(/<tr><td align="left" valign="middle" bgcolor=[^>]*>(.*?)<\/td><\/tr>/g)].map((match) => match[1]!);
+    expect(rows).toHaveLength(scale.max - scale.min + 1);
+    rows.forEach((row, index) => {
+      expect(count(row, "<a ")).toBe(1);
+      expect(row).toContain(`<span style="font-weight:bold;">${scale.min + index}</span>&nbsp;&nbsp;`);
+    });
   });
 
   it("escapes everything that came from the survey", () => {
@@ -104,7 +159,7 @@ describe("emailSnippet", () => {
   it("puts NPS 0–10 in one row of 11 links with end labels below", () => {
     const { html, text } = snippet(survey("nps"));
     expect(count(html, "<a ")).toBe(11);
-    const firstRow = /<table role="presentation" cellpadding="0" cellspacing="4"[^>]*><tr>(.*?)<\/tr>/.exec(html)![1]!;
+    const firstRow = /<table role="presentation" width="100%" cellpadding="0" cellspacing="2"[^>]*><tr>(.*?)<\/tr>/.exec(html)![1]!;
     expect(count(firstRow, "<a ")).toBe(11);
     expect(html.indexOf(">Not at all likely</td>")).toBeGreaterThan(html.lastIndexOf("</a>"));
     expect(html).toContain('aria-label="0 out of 10: Not at all likely"');
@@ -116,11 +171,11 @@ describe("emailSnippet", () => {
     expect(new TextEncoder().encode(html).length).toBeLessThan(12 * 1024);
   });
 
-  it("shows the words under each number on worded scales", () => {
+  it("shows the words next to each number on worded scales", () => {
     const { html, text } = snippet(survey("csat"));
-    for (const label of ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]) {
-      expect(html).toContain(`>${label}</td>`);
-    }
+    ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"].forEach((label, index) => {
+      expect(html).toContain(`<span style="font-weight:bold;">${index + 1}</span>&nbsp;&nbsp;${label}</a>`);
+    });
     expect(html).toContain('aria-label="5 out of 5: Very satisfied"');
     expect(text).toBe(
       [
@@ -138,7 +193,7 @@ describe("emailSnippet", () => {
     const sv = snippet(csat, "sv");
     expect(sv.html).toContain('lang="sv"');
     expect(sv.html).toContain("Hur nöjd är du med vår service?");
-    expect(sv.html).toContain(">Väldigt missnöjd</td>");
+    expect(sv.html).toContain("&nbsp;&nbsp;Väldigt missnöjd</a>");
     expect(sv.html).toContain('aria-label="5 av 5: Väldigt nöjd"');
     expect(sv.text).toContain("5 – Väldigt nöjd: https://");
     expect(sv.html).not.toContain("Very satisfied");

@@ -107,8 +107,14 @@ describe("the scheduled rollup", () => {
     expect(counts(rows, "2026-03-02")).toMatchObject({ counts: "[0,0,0,0,1]", comments: 0, invitations: 1 });
     expect(rows.filter((r) => r.day === "2026-03-05")).toEqual([]);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM rollup_touches").first("n")).toBe(0);
-    expect(keep).toBeDefined();
     expect(rows).toEqual(await cleanRebuild("erase"));
+
+    // Erasing the day's last answer leaves a touched bucket with no rows at all: it must go too.
+    await eraseInvitation("erase", keep!);
+    await tick();
+    const emptied = await rollupRows("erase");
+    expect(emptied.filter((r) => r.day === "2026-03-02")).toEqual([]);
+    expect(emptied).toEqual(await cleanRebuild("erase"));
   });
 
   it("waits for responses changed within the settle window, then takes them", async () => {

@@ -1,72 +1,86 @@
 import { describe, expect, it } from "vitest";
-import { detectDrop } from "../../functions/scoring/drop";
+import { detectDrop, dropReason, dropSize, DROP_THRESHOLD, type WeekHistogram } from "../../functions/scoring/drop";
 import { emptyHistogram, histogramFromCounts } from "../../functions/scoring/histogram";
 import type { ScoringConfig } from "../../functions/scoring/summary";
 
 const FIVE = { min: 1, max: 5 };
 const csat: ScoringConfig = { metric: "csat", scale: FIVE, satisfied_min: 4, headline: "percent" };
-const week = (satisfied: number, unhappy: number) => histogramFromCounts(FIVE, { 5: satisfied, 2: unhappy });
 
-describe("detectDrop", () => {
-  it("flags a significant drop against the pooled earlier periods", () => {
-    // Baseline 3 × (90 of 100) = 90%; latest 60 of 100 = 60%: −30 points, p far below 0.05.
-    const result = detectDrop(csat, [week(90, 10), week(90, 10), week(90, 10), week(60, 40)]);
-    expect(result.dropped).toBe(true);
-    expect(result.delta).toBeCloseTo(-30, 10);
-    expect(result.p_value!).toBeLessThan(1e-6);
-    expect(result).toMatchObject({ n_latest: 100, n_baseline: 300 });
+/** Consecutive ISO weeks from Monday 2026-01-05, each of 100 answers with `good` of them satisfied. */
+function weeks(goods: readonly (number | null)[]): WeekHistogram[] {
+  return goods.map((good, i) => {
+    const from = new Date(Date.parse("2026-01-05T00:00:00Z") + i * 7 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.parse(`${from}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10);
+    return { from, to, histogram: good === null ? emptyHistogram(FIVE) : histogramFromCounts(FIVE, { 5: good, 2: 100 - good }) };
+  });
+}
+const steady = new Array<number>(12).fill(85);
+
+describe("detectDrop (CUSUM of the log-likelihood ratio)", () => {
+  it("alerts a large drop in one week and describes it", () => {
+    // Baseline 1,020 of 1,200 = 85%, smoothed variance 1279.07; the week 60 of 100, smoothed variance
+    // 2403.88 (the larger is used): LLR = (10 × 25 − 50) / (2403.88 × (1/100 + 1/1200)) = 7.68.
+    const { alert, statistic } = detectDrop(csat, weeks([...steady, 60]));
+    expect(statistic).toBeCloseTo(7.6799, 3);
+    expect(alert).toMatchObject({
+      latest: { from: "2026-03-30", to: "2026-04-05", value: 60, n: 100 },
+      baseline: { from: "2026-01-05", to: "2026-03-29", value: 85, n: 1200 },
+      delta: -25,
+      threshold: DROP_THRESHOLD,
+      size: 10,
+    });
+    // 1.96 × √(2403.88 / 100 + 1279.07 / 1200) = 9.8205.
+    expect(alert!.ci[0]).toBeCloseTo(-34.8205, 3);
+    expect(alert!.ci[1]).toBeCloseTo(-15.1795, 3);
+    expect(dropReason(csat, alert!)).toBe(
+      "CSAT 60% over 2026-03-30 – 2026-04-05 (100 answers) against 85% over 2026-01-05 – 2026-03-29 (1,200 answers): down 25 points, interval 15 to 35 points.",
+    );
   });
 
-  it("does not flag a rise, however significant", () => {
-    const result = detectDrop(csat, [week(60, 40), week(90, 10)]);
-    expect(result.delta).toBeCloseTo(30, 10);
-    expect(result.dropped).toBe(false);
+  it("adds up two middling weeks that alone would not alert", () => {
+    // Each week of 75%: LLR = 50 / (1899.27 × (1/100 + 1/1200)) = 2.430, under the threshold 2.5.
+    const one = detectDrop(csat, weeks([...steady, 75]));
+    expect(one.alert).toBeNull();
+    expect(one.statistic).toBeCloseTo(2.4301, 3);
+    const two = detectDrop(csat, weeks([...steady, 75, 75]));
+    expect(two.statistic).toBeCloseTo(4.8602, 3);
+    // Both weeks against the twelve before them: 150 of 200, interval half-width 6.3519.
+    expect(two.alert).toMatchObject({ latest: { from: "2026-03-30", to: "2026-04-12", value: 75, n: 200 }, baseline: { n: 1200 }, delta: -10 });
+    expect(two.alert!.ci[0]).toBeCloseTo(-16.3519, 3);
   });
 
-  it("does not flag a small, insignificant dip", () => {
-    const result = detectDrop(csat, [week(80, 20), week(78, 22)]);
-    expect(result.delta).toBeCloseTo(-2, 10);
-    expect(result.p_value!).toBeGreaterThan(0.05);
-    expect(result.dropped).toBe(false);
+  it("alerts a lasting drop once: after the alert the new level is the baseline", () => {
+    expect(detectDrop(csat, weeks([...steady, 75, 75, 75])).alert).toBeNull();
+    expect(detectDrop(csat, weeks([...steady, 75, 75, 75, 75])).alert).toBeNull();
   });
 
-  it("needs the minimum n on each side", () => {
-    const small = [week(900, 100), week(5, 20)];
-    expect(detectDrop(csat, small).dropped).toBe(false);
-    expect(detectDrop(csat, small, { min_n: 20 }).dropped).toBe(true);
+  it("does not alert a rise, a dip smaller than half the size, or weeks without answers", () => {
+    expect(detectDrop(csat, weeks([...steady, 99])).statistic).toBe(0);
+    // 80% is exactly half the size below: LLR 0.
+    expect(detectDrop(csat, weeks([...steady, 80])).statistic).toBe(0);
+    expect(detectDrop(csat, weeks([...steady, null])).alert).toBeNull();
+    expect(detectDrop(csat, weeks([null, 40]))).toEqual({ statistic: 0, alert: null });
+    expect(detectDrop(csat, [])).toEqual({ statistic: 0, alert: null });
   });
 
-  it("respects alpha", () => {
-    const periods = [week(85, 15), week(72, 28)];
-    const { p_value } = detectDrop(csat, periods);
-    expect(p_value!).toBeGreaterThan(0.01);
-    expect(p_value!).toBeLessThan(0.05);
-    expect(detectDrop(csat, periods).dropped).toBe(true);
-    expect(detectDrop(csat, periods, { alpha: 0.01 }).dropped).toBe(false);
+  it("needs 30 answers in the baseline", () => {
+    const few = weeks([85, 20]).map((w, i) => (i === 0 ? { ...w, histogram: histogramFromCounts(FIVE, { 5: 25, 2: 4 }) } : w));
+    expect(detectDrop(csat, few).alert).toBeNull();
+    const enough = weeks([85, 20]).map((w, i) => (i === 0 ? { ...w, histogram: histogramFromCounts(FIVE, { 5: 26, 2: 4 }) } : w));
+    expect(detectDrop(csat, enough).alert).not.toBeNull();
   });
 
-  it("works for NPS and mean headlines", () => {
-    const NPS = { min: 0, max: 10 };
-    const nps: ScoringConfig = { metric: "nps", scale: NPS, satisfied_min: 9, headline: "percent" };
-    const npsResult = detectDrop(nps, [histogramFromCounts(NPS, { 10: 60, 8: 20, 2: 20 }), histogramFromCounts(NPS, { 10: 30, 8: 20, 2: 50 })]);
-    expect(npsResult.delta).toBeCloseTo(-60, 10);
-    expect(npsResult.dropped).toBe(true);
+  it("words a mean's drop to one decimal", () => {
     const ces: ScoringConfig = { metric: "ces", scale: { min: 1, max: 7 }, satisfied_min: 5, headline: "mean" };
-    const CES = { min: 1, max: 7 };
-    const cesResult = detectDrop(ces, [histogramFromCounts(CES, { 6: 40, 7: 40 }), histogramFromCounts(CES, { 3: 20, 4: 20 })]);
-    expect(cesResult.delta).toBeCloseTo(-3, 10);
-    expect(cesResult.dropped).toBe(true);
+    const cesWeeks = weeks([...steady, 0]).map((w, i) => ({ ...w, histogram: histogramFromCounts(ces.scale, i < 12 ? { 6: 100 } : { 4: 100 }) }));
+    const { alert } = detectDrop(ces, cesWeeks);
+    // Smoothed variances 0.17647 (the week) and 0.02164 (the baseline): half-width 0.0828.
+    expect(dropReason(ces, alert!)).toBe("CES 4.0 over 2026-03-30 – 2026-04-05 (100 answers) against 6.0 over 2026-01-05 – 2026-03-29 (1,200 answers): down 2.0, interval 1.9 to 2.1.");
   });
 
-  it("has nothing to say without history or answers", () => {
-    expect(detectDrop(csat, [])).toEqual({ dropped: false, delta: null, p_value: null, n_latest: 0, n_baseline: 0 });
-    expect(detectDrop(csat, [week(50, 50)])).toMatchObject({ dropped: false, delta: null, p_value: null, n_latest: 100 });
-    expect(detectDrop(csat, [week(50, 50), emptyHistogram(FIVE)])).toMatchObject({ dropped: false, delta: null });
-  });
-
-  it("validates its options", () => {
-    expect(() => detectDrop(csat, [], { alpha: 0 })).toThrow(RangeError);
-    expect(() => detectDrop(csat, [], { alpha: 1.5 })).toThrow(RangeError);
-    expect(() => detectDrop(csat, [], { min_n: 0 })).toThrow(RangeError);
+  it("is tuned to 10 points of a %, 15 NPS points and a tenth of a mean's scale", () => {
+    expect(dropSize(csat)).toBe(10);
+    expect(dropSize({ metric: "nps", scale: { min: 0, max: 10 }, satisfied_min: 9, headline: "percent" })).toBe(15);
+    expect(dropSize({ metric: "ces", scale: { min: 1, max: 7 }, satisfied_min: 5, headline: "mean" })).toBeCloseTo(0.6, 12);
   });
 });

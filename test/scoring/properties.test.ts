@@ -178,7 +178,7 @@ describe("comparisons", () => {
             if (c.difference !== null) expect(c.difference).toBe(0);
             if (c.p_value !== null) expect(c.p_value).toBe(1);
           }
-          expect(detectDrop(config, [histogram, histogram], { min_n: 1 }).dropped).toBe(false);
+          expect(detectDrop(config, [histogram, histogram].map((h, i) => ({ from: `2026-01-0${5 + i}`, to: `2026-01-0${5 + i}`, histogram: h }))).alert).toBeNull();
         },
       ),
       RUNS,

@@ -51,11 +51,12 @@ describe("NPS", () => {
   it("scores 50 promoters, 30 passives, 20 detractors as NPS 30", () => {
     const h = histogramFromCounts({ min: 0, max: 10 }, { 10: 25, 9: 25, 8: 15, 7: 15, 6: 10, 0: 10 });
     const s = summarize(config("nps"), h);
-    // Var = (0.5 + 0.2 − 0.3²)/100 = 0.0061; CI = 30 ± 1.96 × √0.0061 × 100 = 30 ± 15.308 → [14.692, 45.308].
+    // Adjusted Wald (Rocks 2016): 50.75 P and 20.75 D of 103 → 29.126, Var 0.00591593;
+    // 29.126 ± 1.96 × √0.00591593 × 100 = 29.126 ± 15.075 → [14.051, 44.201].
     expect(s.headline.unit).toBe("nps");
     expect(s.headline.value).toBeCloseTo(30, 12);
-    expect(s.headline.ci![0]).toBeCloseTo(14.692, 2);
-    expect(s.headline.ci![1]).toBeCloseTo(45.308, 2);
+    expect(s.headline.ci![0]).toBeCloseTo(14.051130178761606, 8);
+    expect(s.headline.ci![1]).toBeCloseTo(44.20129700570441, 8);
     expect(s.nps_split!.promoters).toMatchObject({ count: 50, percent: 50 });
     expect(s.nps_split!.passives).toMatchObject({ count: 30, percent: 30 });
     expect(s.nps_split!.detractors).toMatchObject({ count: 20, percent: 20 });
@@ -67,7 +68,9 @@ describe("NPS", () => {
     expect(headlineOf(config("nps"), all(10)).value).toBe(100);
     expect(headlineOf(config("nps"), all(0)).value).toBe(-100);
     expect(headlineOf(config("nps"), all(7)).value).toBe(0);
-    expect(headlineOf(config("nps"), all(10)).ci).toEqual([100, 100]);
+    // 40 promoters: adjusted 40/43, Var = 4.5 × 41 / 43³ → [83.582, 100], not a zero-width [100, 100].
+    expect(headlineOf(config("nps"), all(10)).ci![0]).toBeCloseTo(83.58169938961083, 8);
+    expect(headlineOf(config("nps"), all(10)).ci![1]).toBe(100);
   });
 
   it("ignores the headline setting: NPS is always NPS", () => {
@@ -153,8 +156,12 @@ describe("edge cases", () => {
   it("handles sd = 0 (all one score) at both scale ends", () => {
     const low = summarize(config("csat", undefined, { headline: "mean" }), histogramFromCounts({ min: 1, max: 5 }, { 1: 50 }));
     expect(low.sd).toBe(0);
-    expect(low.headline).toMatchObject({ value: 1, ci: [1, 1] });
-    expect(low.index).toEqual({ value: 0, ci: [0, 0] });
+    // Fifty 1s: Var = (½ × 0 + ½ × 16) / 50 = 0.16; t(0.975, 49) × √(0.16 / 50) = 0.113679.
+    expect(low.headline.value).toBe(1);
+    expect(low.headline.ci![0]).toBe(1);
+    expect(low.headline.ci![1]).toBeCloseTo(1.1136787421982919, 10);
+    expect(low.index.value).toBe(0);
+    expect(low.index.ci![1]).toBeCloseTo(2.841968554957297, 8);
     const high = summarize(config("csat"), histogramFromCounts({ min: 1, max: 5 }, { 5: 50 }));
     expect(high.headline.value).toBe(100);
     expect(high.headline.ci![1]).toBe(100);

@@ -6,6 +6,7 @@ import { attemptDelivery, type Send } from "../../functions/webhooks/deliver";
 import { api } from "../helpers/api";
 import { createSurvey } from "../helpers/respondent";
 import { deleteAllWebhooks, deliveries, type DeliveryView } from "../helpers/webhooks";
+import { metricDrop } from "../helpers/metric-drop";
 
 /**
  * The error paths of one attempt: a receiver that never answers, one that cannot be reached, one that
@@ -56,7 +57,7 @@ describe("an attempt through the cron's scheduled handler", () => {
     expect(created.status).toBe(201);
     const hook = (await created.json()) as { id: string };
     const t0 = Date.UTC(2026, 5, 1, 12, 0, 0);
-    const drop = { from: "2026-05-25", to: "2026-05-31", unit: "percent" as const, delta: -12, p_value: 0.004, n_latest: 60, n_baseline: 500 };
+    const drop = metricDrop("2026-05-25", "2026-05-31");
     expect(await emitMetricDrop(env, { id: SURVEY, name: "x", metric: "csat", scale: { min: 1, max: 5 }, satisfied_min: 4 }, drop, t0)).toBe(1);
 
     // 1. Never answers: aborted by the attempt's own time limit, recorded as timeout, due again 30 s later.

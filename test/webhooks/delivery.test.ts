@@ -8,6 +8,7 @@ import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../functions/webhooks/retry";
 import { api, errorOf } from "../helpers/api";
 import { createSurvey, invite, nonceOf, postForm, PERSON, visit } from "../helpers/respondent";
 import { attempted, deleteAllWebhooks, deliveries, type DeliveryView } from "../helpers/webhooks";
+import { metricDrop } from "../helpers/metric-drop";
 
 /**
  * The receiver is a function standing in for an HTTP endpoint: outbound fetch from the Worker is
@@ -250,7 +251,7 @@ describe("metric.drop", () => {
   it("is enqueued once per survey and period and sent by the cron", async () => {
     const hook = await createWebhook({ url: "https://hooks.example.com/drops", events: ["metric.drop"], survey: "hooked" });
     const survey = { id: "hooked", name: "Support <CSAT> & co", metric: "csat" as const, scale: { min: 1, max: 5 }, satisfied_min: 4 };
-    const drop = { from: "2026-03-02", to: "2026-03-08", unit: "percent" as const, delta: -14.2, p_value: 0.003, n_latest: 80, n_baseline: 640 };
+    const drop = metricDrop("2026-03-02", "2026-03-08");
     expect(await emitMetricDrop(env, survey, drop)).toBe(1);
     expect(await emitMetricDrop(env, survey, drop)).toBe(0);
 
@@ -270,7 +271,7 @@ describe("the delivery log", () => {
     const hook = await createWebhook({ url: "https://hooks.example.com/pages", events: ["metric.drop"], survey: "hooked" });
     const survey = { id: "hooked", name: "S", metric: "csat" as const, scale: { min: 1, max: 5 }, satisfied_min: 4 };
     for (let week = 1; week <= 3; week++) {
-      await emitMetricDrop(env, survey, { from: `2026-01-0${week}`, to: `2026-01-0${week}`, unit: "percent", delta: -10, p_value: 0.01, n_latest: 40, n_baseline: 400 }, Date.now() + week);
+      await emitMetricDrop(env, survey, metricDrop(`2026-01-0${week}`, `2026-01-0${week}`), Date.now() + week);
     }
     const first = (await (await api("GET", `/api/v1/webhooks/${hook.id}/deliveries?limit=2`)).json()) as { deliveries: DeliveryView[]; next_cursor: string };
     expect(first.deliveries).toHaveLength(2);

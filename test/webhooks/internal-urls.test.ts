@@ -6,6 +6,7 @@ import { api, BASE, errorOf } from "../helpers/api";
 import { checkAgainstDocument } from "../helpers/document";
 import { createSurvey, invite, nonceOf, postForm, visit } from "../helpers/respondent";
 import { deliveries, type DeliveryView } from "../helpers/webhooks";
+import { metricDrop } from "../helpers/metric-drop";
 
 /**
  * Webhooks never reach internal addresses (issue #12): refused at creation, and again before every
@@ -130,7 +131,7 @@ async function storedWebhook(id: string, url: string, events: string[]): Promise
 }
 
 const FACTS = { id: SURVEY, name: "Internal", metric: "csat" as const, scale: { min: 1, max: 5 }, satisfied_min: 4 };
-const DROP = { from: "2026-03-02", to: "2026-03-08", unit: "percent" as const, delta: -14.2, p_value: 0.003, n_latest: 80, n_baseline: 640 };
+const DROP = metricDrop("2026-03-02", "2026-03-08");
 
 /** One cron tick through the Worker's own scheduled handler, in the given environment. */
 async function cronTick(at: number, vars: Partial<Pick<Env, "ENVIRONMENT">> = {}): Promise<void> {

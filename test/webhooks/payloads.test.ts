@@ -5,6 +5,7 @@ import { dropBody, escapeSlack, responseBody, SLACK_EXCERPT_CHARS } from "../../
 import { afterAttempt, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../functions/webhooks/retry";
 import { generateWebhookSecret, signWebhook } from "../../functions/webhooks/signing";
 import { type ResponseState, type ResponseSnapshot } from "../../functions/storage/webhooks";
+import { metricDrop } from "../helpers/metric-drop";
 
 describe("signing", () => {
   it("matches the Standard Webhooks reference vector", async () => {
@@ -67,6 +68,7 @@ describe("payloads", () => {
     id: "rsp_x",
     invitation: "x",
     recipient: "cust-1",
+    email: "cust-1@example.com",
     score: 2,
     comment: "Line one\nLine <two> & more",
     status: "counted",
@@ -104,10 +106,10 @@ describe("payloads", () => {
   });
 
   it("describe a drop", () => {
-    const drop = { from: "2026-03-02", to: "2026-03-08", unit: "percent" as const, delta: -12.34, p_value: 0.0042, n_latest: 45, n_baseline: 300 };
+    const drop = metricDrop("2026-03-02", "2026-03-08");
     expect(JSON.parse(dropBody("standard", survey, drop, 0))).toMatchObject({ type: "metric.drop", data: { survey: { id: "support" }, ...drop } });
     expect((JSON.parse(dropBody("slack", survey, drop, 0)) as { text: string }).text).toBe(
-      ":chart_with_downwards_trend: *Support &amp; &lt;co&gt;* dropped by 12.3 points on 2026-03-02 – 2026-03-08 (n = 45 vs 300 before, p = 0.0042)",
+      ":chart_with_downwards_trend: *Support &amp; &lt;co&gt;* dropped in the week 2026-03-02 – 2026-03-08. CSAT 70% over 2026-03-02 – 2026-03-08 (140 answers) against 80% over 2025-12-01 – 2025-12-28 (560 answers): down 10 points, interval 2 to 18 points.",
     );
   });
 });

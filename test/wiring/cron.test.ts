@@ -41,10 +41,12 @@ describe("one cron tick through the Worker's scheduled handler", () => {
   it("runs the drop check after a rollup: a clear drop enqueues a metric.drop delivery", async () => {
     const now = Date.now();
     await createSurvey("cron-drop");
-    // 28 days of mostly 4s and 5s, then 7 days of mostly 1s and 2s, ending yesterday (UTC).
+    // Four weeks of mostly 4s and 5s, then mostly 1s and 2s from the Monday of the last completed ISO
+    // week (the one the check tests) to yesterday (UTC).
+    const daysSinceLastMonday = ((new Date(now).getUTCDay() + 6) % 7) + 7;
     const statements = [];
-    for (let i = 35; i >= 1; i -= 1) {
-      const counts = i > 7 ? [0, 0, 1, 4, 5] : [3, 3, 2, 1, 1];
+    for (let i = daysSinceLastMonday + 28; i >= 1; i -= 1) {
+      const counts = i > daysSinceLastMonday ? [0, 0, 1, 4, 5] : [3, 3, 2, 1, 1];
       statements.push(
         env.DB.prepare(
           "INSERT INTO rollup_days (survey_id, day, dimension, value, counts, invitations, comments, excluded) VALUES ('cron-drop', ?1, 'all', '', ?2, 0, 0, 0)",

@@ -91,13 +91,13 @@ export function headlineLabel(ctx: UnitContext): string {
 export function methodText(ctx: UnitContext, goodMin: number): string {
   const { scale } = ctx;
   if (ctx.unit === "nps") {
-    return `NPS is the share of promoters (9–10) minus the share of detractors (0–6), from −100 to +100. Passives (7–8) count in n only. The 95% interval uses the multinomial variance of promoters and detractors.`;
+    return `NPS is the share of promoters (9–10) minus the share of detractors (0–6), from −100 to +100. Passives (7–8) count in n only. The 95% interval is the adjusted Wald interval (Rocks, 2016): ¾ of an answer added to promoters and to detractors, 3 to n, then their multinomial variance.`;
   }
   if (ctx.unit === "percent") {
     const range = goodMin === scale.max ? `${scale.max}` : `${goodMin}–${scale.max}`;
     return `The share of answers scoring ${range} on the ${scale.min}–${scale.max} scale (${GOOD_WORD[ctx.metric]}). The 95% interval is the Wilson score interval.`;
   }
-  return `The mean of all answers on the ${scale.min}–${scale.max} scale. The 95% interval is the Student t interval around the mean.`;
+  return `The mean of all answers on the ${scale.min}–${scale.max} scale. The 95% interval is a Student t interval whose variance counts one extra answer split between the scale's ends, so answers that all agree still get an honest width.`;
 }
 
 const dateCache = new Map<string, Intl.DateTimeFormat>();
@@ -131,4 +131,9 @@ export function formatInstant(iso: string, locale: string, timeZone: string): st
   const time = Date.parse(iso);
   if (!Number.isFinite(time)) return iso;
   return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(time));
+}
+
+/** The response rate of the survey emails sent in a range: "Emails: 1,204 sent, 412 answered (34%)". */
+export function formatEmails(emails: { sent: number; answered: number; percent: number }, locale: string): string {
+  return `Emails: ${formatCount(emails.sent, locale)} sent, ${formatCount(emails.answered, locale)} answered (${formatPercent(emails.percent, locale)})`;
 }

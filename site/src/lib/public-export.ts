@@ -1,7 +1,8 @@
 /**
  * The public view of a report export, derived from the internal one in one place so public pages can
  * never see what they must not: only surveys marked public (and not archived), only the `all`
- * dimension (segments can name people: agents, customers), no comments, no property keys. Pure.
+ * dimension (segments can name people: agents, customers), no comments, no property keys, no
+ * email sends. Pure.
  */
 import type { ReportExport } from "../../../functions/reports/report-data";
 
@@ -17,6 +18,7 @@ export function toPublicExport(data: ReportExport): ReportExport {
         rollups: rollups.filter((row) => row.dimension === "all").map((row) => ({ ...row, value: "" })),
         annotations: annotations.map(({ at, label }) => ({ at, label })),
         comments: [],
+        sends: [],
       })),
   };
 }

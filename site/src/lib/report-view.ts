@@ -9,7 +9,7 @@
  */
 import { buildMetrics, TARGET_BASELINE_DAYS, type DayRow, type MetricsBody } from "../../../functions/metrics/report";
 import type { Granularity } from "../../../functions/metrics/query";
-import type { Audience, ReportComment, ReportExport, ReportSurvey, RollupRow } from "../../../functions/reports/report-data";
+import type { Audience, ReportComment, ReportExport, ReportSurvey, RollupRow, SendDay } from "../../../functions/reports/report-data";
 import { ALL, UNSET } from "../../../functions/rollups/buckets";
 import { addDays, daysBetween, isDayKey, localDay } from "../../../functions/rollups/days";
 import type { Interval } from "../../../functions/scoring/intervals";
@@ -75,7 +75,9 @@ export interface TargetView {
   start: { value: number; date: string } | null;
   expected: number | null;
   gap: number | null;
-  on_track: boolean | null;
+  verdict: "on_track" | "off_track" | "too_early";
+  /** The verdict in words, for the page to show as it is. */
+  reason: string;
 }
 
 export interface SurveyReport {
@@ -110,6 +112,8 @@ export interface SurveyReport {
   responses: number;
   invitations: number;
   response_rate: number | null;
+  /** Internal only: the survey emails sent in the window and how many were answered; null when none was sent. */
+  emails: EmailCohort | null;
   comment_count: number;
   /** Clicks kept out of the numbers (suspected email-scanner clicks and other exclusions). */
   excluded: number;
@@ -158,13 +162,13 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
   const from = addDays(to, -(WINDOW_DAYS - 1));
   const all = dayRows(report.rollups, ALL).filter((row) => row.day <= to);
   const firstDay = all.reduce<string | null>((first, row) => (first === null || row.day < first ? row.day : first), null);
-
-  const baselineFrom = dayOf(survey.created_at, survey.timezone) ?? firstDay ?? from;
+  // The target's line starts from the first counted answer, as in the metrics API.
+  const baselineFrom = all.reduce<string | null>((first, row) => (row.counts.some((c) => c > 0) && (first === null || row.day < first) ? row.day : first), null);
   const rows = {
     all,
     groups: null,
     variants: null,
-    targetBaseline: survey.target ? { from: baselineFrom, rows: between(all, baselineFrom, addDays(baselineFrom, TARGET_BASELINE_DAYS - 1)) } : null,
+    targetBaseline: survey.target && baselineFrom ? { from: baselineFrom, rows: between(all, baselineFrom, addDays(baselineFrom, TARGET_BASELINE_DAYS - 1)) } : null,
   };
   const windowQuery = { from, to, granularity: "week" as const, groupBy: null, compare: "previous" as const };
   const windowMetrics = buildMetrics(survey, windowQuery, rows);
@@ -211,6 +215,7 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
     responses: windowMetrics.response_rate.responses,
     invitations: windowMetrics.response_rate.invitations,
     response_rate: windowMetrics.response_rate.percent,
+    emails: internal ? emailCohort(report.sends, from, to) : null,
     comment_count: windowMetrics.comments,
     excluded: windowMetrics.excluded,
     previous:
@@ -229,10 +234,26 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
   };
 }
 
+export interface EmailCohort {
+  sent: number;
+  answered: number;
+  /** answered / sent, in points (0–100). */
+  percent: number;
+}
+
+/** The emails sent from `from` to `to` (local days, both included); null when none was sent. */
+export function emailCohort(sends: readonly SendDay[], from: string, to: string): EmailCohort | null {
+  const inRange = sends.filter((row) => row.day >= from && row.day <= to);
+  const sent = inRange.reduce((total, row) => total + row.sent, 0);
+  if (sent === 0) return null;
+  const answered = inRange.reduce((total, row) => total + row.answered, 0);
+  return { sent, answered, percent: (100 * answered) / sent };
+}
+
 function targetView(metrics: MetricsBody): TargetView | null {
   const target = metrics.target;
   if (!target) return null;
-  return { value: target.value, by: target.by, start: target.start, expected: target.expected, gap: target.gap, on_track: target.on_track };
+  return { value: target.value, by: target.by, start: target.start, expected: target.expected, gap: target.gap, verdict: target.verdict, reason: target.reason };
 }
 
 type WindowQuery = { from: string; to: string; granularity: "week" };
