@@ -11,6 +11,9 @@ export default defineConfig(async () => {
   const schema = await readD1Migrations({ projectPath: ".", migrationsDir: ".", migrationsPattern: "schema.sql" });
   return {
     test: {
+      // Vitest's default on a 2-core machine is one file at a time. The browser suites mostly wait (for
+      // wrangler to start, for cron ticks), so three at a time lets the worker suites use that time.
+      maxWorkers: 3,
       projects: [
         {
           plugins: [
@@ -58,7 +61,7 @@ export default defineConfig(async () => {
             environment: "node",
             testTimeout: 60_000,
             hookTimeout: 120_000,
-            fileParallelism: false,
+            // Each file starts its own wrangler dev on a free port with its own state, so files may run side by side.
           },
         },
       ],
