@@ -1,4 +1,5 @@
 import type { Locale } from "../i18n/locales";
+import type { PersonInput } from "./people";
 
 /** The `survey_members` table: every SQL statement that touches it lives here. */
 
@@ -18,14 +19,8 @@ export interface NewMember {
 }
 
 /** A member whose next message is due, with what the cron needs to schedule it. */
-export interface DueMember {
+export interface DueMember extends PersonInput {
   survey_id: string;
-  recipient: string;
-  email: string | null;
-  name: string | null;
-  locale: Locale | null;
-  timezone: string | null;
-  properties: Record<string, string>;
   /** The latest message of this survey to them by any path (invitation or recurring; scheduled, leaving or sent): sent_at, else send_at. */
   last_send_at: number | null;
 }

@@ -44,17 +44,9 @@ export interface SendRecord {
   sent_at: number | null;
 }
 
-export interface NewSend {
-  id: string;
-  survey_id: string;
-  invitation_id: string | null;
-  recipient: string;
-  email: string;
-  kind: SendKind;
+/** A message as scheduled: the fields a new row is given; the rest start empty. */
+export interface NewSend extends Pick<SendRecord, "id" | "survey_id" | "invitation_id" | "recipient" | "email" | "kind" | "send_at" | "origin" | "error"> {
   status: "scheduled" | "suppressed";
-  send_at: number;
-  origin: string;
-  error: string | null;
 }
 
 interface SendRow extends Omit<SendRecord, "content"> {
