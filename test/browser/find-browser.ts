@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withLock } from "./lock";
 import { chromium, type Browser } from "playwright-core";
 
 /**
@@ -81,7 +82,11 @@ function candidates(): Candidate[] {
         return { missing: "not installed" };
       }
       const Sparticuz = module.default;
-      return { path: await withLock(join(tmpdir(), "tapscore-sparticuz-chromium.lock"), () => unpacked(Sparticuz)), args: mergeArgs(Sparticuz.args) };
+      // Unpacking takes seconds: a second run would otherwise launch a half-written file.
+      return {
+        path: await withLock(join(tmpdir(), "tapscore-sparticuz-chromium.lock"), () => unpacked(Sparticuz), { staleMs: 60_000, waitMs: 120_000 }),
+        args: mergeArgs(Sparticuz.args),
+      };
     },
   };
   return [fromEnv, ...system, sparticuz];
@@ -104,28 +109,6 @@ function runs(path: string): Promise<boolean> {
   return new Promise((resolve) => execFile(path, ["--version"], { timeout: 15_000 }, (error, stdout) => resolve(!error && stdout.includes("Chromium"))));
 }
 
-/** Serialises unpacking between concurrent test runs on one machine: a second run would otherwise launch a half-written file. */
-async function withLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(dir);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    // Unpacking takes seconds, so an old lock was left by a run that died.
-    const age = Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    if (age > 60_000) rmSync(dir, { recursive: true, force: true });
-    else if (Date.now() > deadline) throw new Error(`${dir} is still held after two minutes`);
-    else await new Promise((r) => setTimeout(r, 200));
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split("\n", 1)[0]!.slice(0, 200);
 

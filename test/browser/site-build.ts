@@ -2,11 +2,19 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withLock } from "./lock";
 
 export const FIXTURE = join(process.cwd(), "test", "fixtures", "report-export.json");
 
+// Astro keeps its prerender chunks in the project, whatever the output folder: two builds at once clash.
+const BUILD_LOCK = join(process.cwd(), "node_modules", ".tapscore-site-build.lock");
+
 /** Builds the report site from a report export file into a fresh temporary folder; returns the folder. */
 export function buildSite(fixture: string = FIXTURE): Promise<string> {
+  return withLock(BUILD_LOCK, () => astroBuild(fixture), { staleMs: 180_000, waitMs: 300_000 });
+}
+
+function astroBuild(fixture: string): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), "tapscore-site-"));
   const bin = join(process.cwd(), "node_modules", ".bin");
   return new Promise((resolve, reject) => {
