@@ -10,6 +10,7 @@ import { histogramFromCounts, type Histogram } from "../../functions/scoring/his
 import type { Scale } from "../../functions/scoring/metrics";
 import type { ScoringConfig } from "../../functions/scoring/summary";
 import { mulberry32 } from "../../scripts/lib/seeded-random.ts";
+import { NPS_POPULATIONS, drawCounts } from "../helpers/populations";
 
 const NPS_SCALE = { min: 0, max: 10 };
 const TEN = { min: 1, max: 10 };
@@ -107,14 +108,6 @@ describe("p-value and interval agree", () => {
   });
 });
 
-/** NPS populations from −80 to +80: promoters, passives, detractors (as in interval-coverage.test.ts). */
-const NPS_POPULATIONS: Record<string, readonly [number, number, number]> = {
-  "-80": [0.05, 0.1, 0.85],
-  "-40": [0.15, 0.3, 0.55],
-  "0": [0.3, 0.4, 0.3],
-  "40": [0.55, 0.3, 0.15],
-  "80": [0.85, 0.1, 0.05],
-};
 
 function npsSample(next: () => number, [promoters, passives]: readonly [number, number, number], n: number): Histogram {
   const counts = { 10: 0, 8: 0, 3: 0 };
@@ -145,14 +138,7 @@ describe("NPS difference test, false positives", () => {
 
 /** n answers on the scale drawn with the given probabilities per scale point. */
 function sample(next: () => number, scale: Scale, probabilities: readonly number[], n: number): Histogram {
-  const counts: Record<number, number> = {};
-  for (let i = 0; i < n; i++) {
-    let u = next();
-    let k = 0;
-    while (k < probabilities.length - 1 && u >= probabilities[k]!) u -= probabilities[k++]!;
-    counts[scale.min + k] = (counts[scale.min + k] ?? 0) + 1;
-  }
-  return histogramFromCounts(scale, counts);
+  return histogramFromCounts(scale, Object.fromEntries(drawCounts(next, probabilities, n).map((count, k) => [scale.min + k, count])));
 }
 
 function rateOf(pairs: number, seed: number, draw: (next: () => number) => Comparison): number {

@@ -6,21 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { meanInterval, npsInterval, wilsonInterval } from "../../functions/scoring/intervals";
 import { mulberry32 } from "../../scripts/lib/seeded-random.ts";
+import { NPS_POPULATIONS, drawCounts } from "../helpers/populations";
 
 const DRAWS = 10_000;
 const SIZES = [10, 30, 100] as const;
 
-/** How many of n answers fall in each category, drawn with the given probabilities. */
-function drawCounts(next: () => number, probabilities: readonly number[], n: number): number[] {
-  const counts = probabilities.map(() => 0);
-  for (let i = 0; i < n; i++) {
-    let u = next();
-    let k = 0;
-    while (k < probabilities.length - 1 && u >= probabilities[k]!) u -= probabilities[k++]!;
-    counts[k]!++;
-  }
-  return counts;
-}
 
 function coverage(draws: number, holds: () => boolean): number {
   let held = 0;
@@ -28,14 +18,6 @@ function coverage(draws: number, holds: () => boolean): number {
   return held / draws;
 }
 
-/** NPS populations from −80 to +80: promoters, passives, detractors. */
-const NPS_POPULATIONS: Record<string, readonly [number, number, number]> = {
-  "-80": [0.05, 0.1, 0.85],
-  "-40": [0.15, 0.3, 0.55],
-  "0": [0.3, 0.4, 0.3],
-  "40": [0.55, 0.3, 0.15],
-  "80": [0.85, 0.1, 0.05],
-};
 
 function npsCoverage(population: readonly [number, number, number], n: number, seed: number): number {
   const next = mulberry32(seed);
