@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS api_keys (
   secret_hash TEXT NOT NULL,           -- hex SHA-256 of the whole key string
   created_at INTEGER NOT NULL,
   last_used_at INTEGER,
-  revoked_at INTEGER                   -- set on DELETE; a revoked key never authenticates again
+  revoked_at INTEGER,                  -- set on DELETE; a revoked key never authenticates again
+  delighted_survey TEXT REFERENCES surveys (id) -- a Delighted-style key (tsd_…) and the survey it speaks for; NULL for tsk_ keys (0004)
 );
 
 -- One survey asks one one-tap question on one scale. Archived instead of deleted, so history stays.
@@ -175,9 +176,9 @@ CREATE INDEX IF NOT EXISTS idempotency_keys_by_invitation ON idempotency_keys (i
 CREATE TABLE IF NOT EXISTS webhooks (
   id TEXT PRIMARY KEY,                  -- "wh_" + random hex
   url TEXT NOT NULL,                    -- https; http only to localhost / 127.0.0.1 for local development
-  events TEXT NOT NULL,                 -- JSON array: response.created | response.updated | response.low_score | metric.drop
+  events TEXT NOT NULL,                 -- JSON array: response.created | response.updated | response.low_score | metric.drop | unsubscribe.created
   survey_id TEXT,                       -- only this survey's events; NULL = every survey
-  format TEXT NOT NULL CHECK (format IN ('standard', 'slack')),
+  format TEXT NOT NULL CHECK (format IN ('standard', 'slack', 'delighted')), -- 'delighted' since 0004
   secret TEXT NOT NULL,                 -- "whsec_" + base64 key (Standard Webhooks)
   created_at INTEGER NOT NULL
 );

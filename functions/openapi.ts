@@ -1,5 +1,6 @@
 import { toJsonSchema, type ConversionConfig, type JsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
+import { DelightedErrorBody } from "./delighted/errors";
 import { ErrorBody } from "./http/errors";
 import { openApiPath, type ResponseSpec, type Route } from "./http/route";
 
@@ -28,8 +29,25 @@ const ROUTER_ANSWERS = {
   mediaType: { description: "The body is not JSON.", json: ErrorBody },
 } satisfies Record<string, ResponseSpec>;
 
+/** What the router answers on the Delighted-compatible routes, in Delighted's error shape. */
+const DELIGHTED_ANSWERS = {
+  unauthorized: { description: "Missing or invalid Delighted-style key.", json: DelightedErrorBody, headers: { "WWW-Authenticate": 'Basic realm="tapscore"' } },
+  rateLimited: { description: "Too many requests.", json: DelightedErrorBody, headers: { "Retry-After": "Whole seconds to wait." } },
+  invalid: { description: "A parameter or a field of the body is not valid; `errors` names it.", json: DelightedErrorBody },
+  notFound: { description: "Nothing exists at this path.", json: DelightedErrorBody },
+  tooLarge: { description: "The body is larger than the route accepts.", json: DelightedErrorBody },
+  mediaType: { description: "The body is neither JSON nor a form.", json: DelightedErrorBody },
+} satisfies Record<string, ResponseSpec>;
+
 /** Every status a route can answer: its own, and those its scope, parameters and body add. */
 export function responsesOf(route: Route): Record<number, ResponseSpec> {
+  if (route.delighted) {
+    const added: Record<number, ResponseSpec> = { 401: DELIGHTED_ANSWERS.unauthorized, 429: DELIGHTED_ANSWERS.rateLimited };
+    if (route.query || route.body) added[422] = DELIGHTED_ANSWERS.invalid;
+    if (route.params) added[404] = DELIGHTED_ANSWERS.notFound;
+    if (route.body) Object.assign(added, { 413: DELIGHTED_ANSWERS.tooLarge, 415: DELIGHTED_ANSWERS.mediaType });
+    return { ...added, ...route.responses };
+  }
   const api = route.path.startsWith("/api/");
   const added: Record<number, ResponseSpec> = {};
   if (route.scope) Object.assign(added, { 401: ROUTER_ANSWERS.unauthorized, 403: ROUTER_ANSWERS.forbidden });
@@ -87,13 +105,16 @@ export function openApiDocument(routes: readonly Route[], components: Record<str
         schema: convert(schema, "input"),
       })),
     ];
-    const bodyContent = route.body ? { "application/json": { schema: convert(route.body, "input") } } : route.handlerBody ? mapContent(route.handlerBody, (s) => ({ schema: convert(s, "input") })) : null;
+    const bodyContent = route.body
+      ? { "application/json": { schema: convert(route.body, "input") }, ...(route.delighted ? { "application/x-www-form-urlencoded": { schema: convert(route.body, "input") } } : {}) }
+      : route.handlerBody ? mapContent(route.handlerBody, (s) => ({ schema: convert(s, "input") })) : null;
     item[route.method] = {
       operationId: route.operationId,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       tags: [route.tag],
       ...(route.scope ? { security: [{ bearer: [route.scope] }] } : {}),
+      ...(route.delighted ? { security: [{ delighted: [] }] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(bodyContent ? { requestBody: { required: true, content: bodyContent } } : {}),
       responses: Object.fromEntries(
@@ -121,7 +142,10 @@ export function openApiDocument(routes: readonly Route[], components: Record<str
     info,
     servers: [{ url: "/" }],
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "The ADMIN_TOKEN secret or an API key (tsk_…)." } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "The ADMIN_TOKEN secret or an API key (tsk_…)." },
+        delighted: { type: "http", scheme: "basic", description: "A Delighted-style key (tsd_…) as the user name, the password empty (POST /api/v1/keys with delighted_survey)." },
+      },
       schemas,
     },
     paths,

@@ -1,5 +1,8 @@
 import { AutoRouter } from "itty-router";
 import { requireScope } from "./api/auth";
+import { requireDelightedKey } from "./delighted/auth";
+import { delightedErrorResponse } from "./delighted/errors";
+import { DELIGHTED_INPUT } from "./delighted/input";
 import { ApiError, errorResponse, toErrorResponse } from "./http/errors";
 import { limitRequest } from "./http/rate-limit";
 import { validateInput } from "./http/route";
@@ -12,11 +15,18 @@ export const router = AutoRouter({
   // Rate limits and the body-size ceiling, before any route runs (functions/http/rate-limit.ts).
   before: [limitRequest],
   // Respondents get a page in their language, developers a JSON error.
-  catch: (error: unknown, request: Request) =>
-    new URL(request.url).pathname.startsWith("/r/") ? respondentFailure(error, request) : toErrorResponse(error),
+  // Delighted's clients read Delighted's error shape.
+  catch: (error: unknown, request: Request) => {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith("/r/")) return respondentFailure(error, request);
+    return isDelightedPath(path) ? delightedErrorResponse(error) : toErrorResponse(error);
+  },
   // AutoRouter calls `missing` as a response handler: (response, request, ...args).
-  missing: (_response: unknown, request: Request) =>
-    errorResponse(new ApiError(404, "not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`)),
+  missing: (_response: unknown, request: Request) => {
+    const path = new URL(request.url).pathname;
+    const missing = new ApiError(404, "not_found", `No route for ${request.method} ${path}.`);
+    return isDelightedPath(path) ? delightedErrorResponse(missing) : errorResponse(missing);
+  },
   // Last, so that every /internal/* answer gets the gate's security headers, the router's own errors too.
   finally: [(response: Response, request: Request) => (isInternalPath(new URL(request.url).pathname) ? withInternalHeaders(response) : response), withNosniff],
 });
@@ -32,6 +42,16 @@ function withNosniff(response: Response): Response {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
+function isDelightedPath(path: string): boolean {
+  return path === "/v1" || path.startsWith("/v1/");
+}
+
 for (const spec of ROUTES) {
-  router[spec.method](spec.path, ...(spec.scope ? [requireScope(spec.scope)] : []), validateInput(spec), spec.handler);
+  if (spec.delighted) {
+    // Delighted's documentation and its old Link headers put `.json` after the path: both are served.
+    // The `.json` form first, so that an id never swallows the suffix.
+    for (const path of [`${spec.path}.json`, spec.path]) router[spec.method](path, requireDelightedKey, validateInput(spec, DELIGHTED_INPUT), spec.handler);
+  } else {
+    router[spec.method](spec.path, ...(spec.scope ? [requireScope(spec.scope)] : []), validateInput(spec), spec.handler);
+  }
 }

@@ -41,6 +41,7 @@ import {
   ResponseListQuery,
   ResponseParams,
   ResponseView,
+  getResponseRoute,
   listResponsesRoute,
   overrideResponse,
 } from "./api/responses";
@@ -96,6 +97,66 @@ import {
 } from "./respondent/routes";
 import { UnsubscribeForm, confirmUnsubscribe, showUnsubscribe } from "./respondent/unsubscribe";
 import { NewSurveyBody, SurveyPatchBody } from "./surveys/survey-input";
+// delighted imports: people
+import {
+  DelightedCreatedPerson,
+  DelightedNewPerson,
+  DelightedOk,
+  DelightedPendingParams,
+  DelightedPeopleQuery,
+  DelightedPersonIdentifier,
+  DelightedPersonList,
+  DelightedPersonParams,
+  createDelightedPerson,
+  deleteDelightedPerson,
+  deletePendingSurveyRequests,
+  getDelightedPerson,
+  listDelightedPeople,
+} from "./delighted/people";
+// Named apart, so the other Delighted blocks can import these too without a clash.
+import { DelightedErrorBody as PeopleErrorBody } from "./delighted/errors";
+import { DelightedPerson as OnePerson } from "./webhooks/delighted-format";
+// delighted imports: survey responses and metrics
+import { DelightedMetrics, DelightedMetricsQuery, getDelightedMetrics } from "./delighted/metrics";
+import {
+  DelightedSurveyResponse,
+  DelightedSurveyResponseList,
+  NewSurveyResponse,
+  SurveyResponseListQuery,
+  SurveyResponseParams,
+  SurveyResponseQuery,
+  SurveyResponseUpdate,
+  createSurveyResponse,
+  getSurveyResponse,
+  listSurveyResponses,
+  putSurveyResponse,
+  saveSurveyResponse,
+} from "./delighted/survey-responses";
+// delighted imports: unsubscribes, bounces, autopilot
+import {
+  DelightedBounceList,
+  DelightedNewUnsubscribe,
+  DelightedSuppressionQuery,
+  DelightedUnsubscribeList,
+  DelightedUnsubscribed,
+  createDelightedUnsubscribe,
+  listDelightedBounces,
+  listDelightedUnsubscribes,
+} from "./delighted/suppressions";
+import {
+  DelightedAutopilotConfiguration,
+  DelightedMembership,
+  DelightedMembershipList,
+  DelightedMembershipQuery,
+  DelightedMembershipTarget,
+  DelightedNewMembership,
+  DelightedRemovedMembership,
+  createAutopilotMembership,
+  deleteAutopilotMembership,
+  getAutopilotConfiguration,
+  listAutopilotMemberships,
+} from "./delighted/autopilot";
+import { DelightedErrorBody as AutopilotErrorBody } from "./delighted/errors";
 
 /**
  * Every route of the Worker, declared once. functions/router.ts builds the router from this table and
@@ -343,6 +404,20 @@ export const ROUTES: readonly Route[] = [
       409: { description: "The Idempotency-Key was used with another body (idempotency_key_reused), or the survey is archived", json: ErrorBody },
     },
     handler: ingestResponseRoute,
+  }),
+  route({
+    method: "get",
+    path: "/api/v1/responses/:id",
+    operationId: "getResponse",
+    summary: "One response, whatever its status",
+    tag: "Responses",
+    scope: "responses:read",
+    params: ResponseParams,
+    responses: {
+      200: { description: "The response", json: ResponseView },
+      404: { description: "No response has this id", json: ErrorBody },
+    },
+    handler: getResponseRoute,
   }),
   route({
     method: "patch",
@@ -892,6 +967,272 @@ export const ROUTES: readonly Route[] = [
       404: { description: "Signed in, and no page has this path: the site's 404 page", content: HTML },
     },
     handler: internalPage,
+  }),
+
+  // The Delighted-compatible API (functions/delighted/, docs/coming-from-delighted.md): Delighted's paths,
+  // shapes and errors, for its official clients; each route is also served with `.json` after its path.
+  // delighted routes: people
+  route({
+    method: "post",
+    path: "/v1/people",
+    operationId: "delightedCreatePerson",
+    summary: "Create or update a person and schedule this survey's email to them (Delighted's people.create)",
+    description:
+      "The person is found by address (their recipient id when someone has it, else the address in lower case) and updated. Unless send is false, " +
+      "one survey email of the key's survey is scheduled after delay seconds, with 30 days to answer; nobody unsubscribed, bounced, or surveyed " +
+      "within THROTTLE_DAYS (by any survey, or last_sent_at) is emailed, and survey_scheduled_at is then null. Unknown fields are ignored; " +
+      "form bodies (PHP) send every value as text.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    body: DelightedNewPerson,
+    responses: {
+      200: { description: "The person as stored, and when their survey email leaves", json: DelightedCreatedPerson },
+      409: {
+        description: "Deployed without EMAIL_FROM or PUBLIC_URL (or with one that is not valid): no survey email could leave; nothing was written",
+        json: PeopleErrorBody,
+      },
+    },
+    handler: createDelightedPerson,
+  }),
+  route({
+    method: "get",
+    path: "/v1/people",
+    operationId: "delightedListPeople",
+    summary: "People, oldest first, a page at a time (Delighted's people.list)",
+    description:
+      "Every person Tapscore knows, whichever survey they came through: Tapscore's people are shared by all surveys. " +
+      "While there is a next page, its absolute URL is in `Link: <…>; rel=\"next\"`.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    query: DelightedPeopleQuery,
+    responses: {
+      200: { description: "One page of people", json: DelightedPersonList, headers: { Link: '<next page URL>; rel="next", absent on the last page.' } },
+    },
+    handler: listDelightedPeople,
+  }),
+  route({
+    method: "get",
+    path: "/v1/people/:id",
+    operationId: "delightedGetPerson",
+    summary: "One person",
+    tag: "Delighted-compatible",
+    delighted: true,
+    params: DelightedPersonParams,
+    responses: { 200: { description: "The person", json: OnePerson } },
+    handler: getDelightedPerson,
+  }),
+  route({
+    method: "delete",
+    path: "/v1/people/:id",
+    operationId: "delightedDeletePerson",
+    summary: "Erase a person everywhere (Delighted's people.delete)",
+    description:
+      "By id, `email:<address>` (everyone with that address) or `phone_number:<number>` (nobody: Tapscore keeps no numbers). Their invitations, " +
+      "answers, events, messages and memberships in every survey go, as with DELETE /api/v1/people/{recipient}; their address stays suppressed " +
+      "if it was. Idempotent: someone unknown answers the same.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    params: DelightedPersonIdentifier,
+    responses: { 202: { description: "Erased", json: DelightedOk } },
+    handler: deleteDelightedPerson,
+  }),
+  route({
+    method: "delete",
+    path: "/v1/people/:email/survey_requests/pending",
+    operationId: "delightedDeletePendingSurveyRequests",
+    summary: "Call off the survey emails to an address that have not left (Delighted's surveyRequest.deletePending)",
+    description: "Only this key's survey's emails still scheduled; ones already sent stay as they are.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    params: DelightedPendingParams,
+    responses: { 200: { description: "Called off (or there was nothing pending)", json: DelightedOk } },
+    handler: deletePendingSurveyRequests,
+  }),
+  // delighted routes: survey responses and metrics
+  route({
+    method: "get",
+    path: "/v1/survey_responses",
+    operationId: "delightedListSurveyResponses",
+    summary: "The survey's counted responses, a page at a time (Delighted's surveyResponse.all)",
+    description:
+      "Only counted responses: a person's answers, never a link scanner's suspected taps nor excluded ones. page (from 1) and per_page " +
+      "(at most 100); since/until bound created_at and updated_since/updated_until updated_at (Unix seconds, both ends included); order " +
+      "asc (default), desc, asc:updated_at or desc:updated_at; expand=person or expand[]=person shows the people. Unknown parameters are ignored.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    query: SurveyResponseListQuery,
+    responses: { 200: { description: "One page of responses; an empty list after the last", json: DelightedSurveyResponseList } },
+    handler: listSurveyResponses,
+  }),
+  route({
+    method: "get",
+    path: "/v1/survey_responses/:id",
+    operationId: "delightedGetSurveyResponse",
+    summary: "One counted response of the survey (Delighted's surveyResponse.retrieve)",
+    description: "A response of another survey, or one that is not counted, is not found.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    params: SurveyResponseParams,
+    query: SurveyResponseQuery,
+    responses: { 200: { description: "The response", json: DelightedSurveyResponse } },
+    handler: getSurveyResponse,
+  }),
+  route({
+    method: "post",
+    path: "/v1/survey_responses",
+    operationId: "delightedCreateSurveyResponse",
+    summary: "Record a score collected elsewhere for a known person (Delighted's surveyResponse.create)",
+    description:
+      "Tapscore's server-side ingestion (as POST /api/v1/surveys/{id}/responses): a counted answer, announced to webhooks at once. person is the " +
+      "id of a person Tapscore knows (unknown: 422 person is invalid); the score must be on the survey's scale; person_properties keeps the " +
+      "survey's segment keys and ignores the others; created_at (Unix seconds) dates an answer from the past.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    body: NewSurveyResponse,
+    responses: { 201: { description: "Recorded", json: DelightedSurveyResponse } },
+    handler: createSurveyResponse,
+  }),
+  route({
+    method: "put",
+    path: "/v1/survey_responses/:id",
+    operationId: "delightedUpdateSurveyResponse",
+    summary: "Change a counted response's score, comment or segment values (Delighted's survey response update)",
+    description:
+      "A new score or comment is recorded as an answer sent by the API and counted instead of the old one; the rollups and webhooks follow. " +
+      "person_properties are merged into the answer's segment values (the survey's keys only). notes and tags are accepted and ignored.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    params: SurveyResponseParams,
+    body: SurveyResponseUpdate,
+    responses: { 200: { description: "The response as it now is", json: DelightedSurveyResponse } },
+    handler: putSurveyResponse,
+  }),
+  route({
+    method: "put",
+    path: "/v1/survey_responses",
+    operationId: "delightedSaveSurveyResponse",
+    summary: "The same change with the response's id in the body (what the Node client's save() sends)",
+    tag: "Delighted-compatible",
+    delighted: true,
+    body: SurveyResponseUpdate,
+    responses: { 200: { description: "The response as it now is", json: DelightedSurveyResponse } },
+    handler: saveSurveyResponse,
+  }),
+  route({
+    method: "get",
+    path: "/v1/metrics",
+    operationId: "delightedGetMetrics",
+    summary: "The survey's score over whole local days (Delighted's metrics.retrieve)",
+    description:
+      "since and until (Unix seconds) pick the local days of the survey's time zone they fall on, both whole days included; default the " +
+      "last 30 days. Made from the rollups by the same code as GET /api/v1/surveys/{id}/metrics, so the numbers are equal to it for those " +
+      "days: counted answers only, percentages and NPS unrounded.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    query: DelightedMetricsQuery,
+    responses: { 200: { description: "The metrics", json: DelightedMetrics } },
+    handler: getDelightedMetrics,
+  }),
+  // delighted routes: unsubscribes, bounces, autopilot
+  route({
+    method: "post",
+    path: "/v1/unsubscribes",
+    operationId: "delightedCreateUnsubscribe",
+    summary: "Unsubscribe an address from every survey's emails (Delighted's unsubscribe.create)",
+    description:
+      "As POST /api/v1/unsubscribes: the address (compared without case) is never emailed again by any survey, and messages already " +
+      "scheduled to it are recorded as suppressed when they fall due. Unsubscribing an address twice answers the same.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    body: DelightedNewUnsubscribe,
+    responses: { 200: { description: "Unsubscribed", json: DelightedUnsubscribed } },
+    handler: createDelightedUnsubscribe,
+  }),
+  route({
+    method: "get",
+    path: "/v1/unsubscribes",
+    operationId: "delightedListUnsubscribes",
+    summary: "Unsubscribed addresses, oldest first (Delighted's unsubscribe.all)",
+    description:
+      "Every unsubscribed address, not only this survey's: Tapscore's unsubscribe list is per address across all surveys. " +
+      "person_id is the oldest person on file with the address. since and until (Unix seconds, both inclusive) bound unsubscribed_at.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    query: DelightedSuppressionQuery,
+    responses: { 200: { description: "One page of unsubscribes", json: DelightedUnsubscribeList } },
+    handler: listDelightedUnsubscribes,
+  }),
+  route({
+    method: "get",
+    path: "/v1/bounces",
+    operationId: "delightedListBounces",
+    summary: "Bounced addresses, oldest first (Delighted's bounce.all)",
+    description:
+      "Every address that bounced or whose owner complained (marked a message as spam), once each at its first time, across all surveys. " +
+      "since and until (Unix seconds, both inclusive) bound bounced_at.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    query: DelightedSuppressionQuery,
+    responses: { 200: { description: "One page of bounces", json: DelightedBounceList } },
+    handler: listDelightedBounces,
+  }),
+  route({
+    method: "get",
+    path: "/v1/autopilot/email",
+    operationId: "delightedAutopilotConfiguration",
+    summary: "Autopilot for email: this survey's recurrence (Delighted's autopilotConfiguration.retrieve('email'))",
+    description: "Active while the survey has a recurrence and is not archived; frequency is its every_days in seconds. /v1/autopilot/sms is 404: Tapscore sends email only.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    responses: { 200: { description: "The configuration", json: DelightedAutopilotConfiguration } },
+    handler: getAutopilotConfiguration,
+  }),
+  route({
+    method: "get",
+    path: "/v1/autopilot/email/memberships",
+    operationId: "delightedListAutopilotMemberships",
+    summary: "The survey's recurring members, by id, a page at a time (Delighted's autopilotMembership.forEmail().list)",
+    description: "Optionally only the person with person_id or person_email. While there is a next page, its absolute URL is in `Link: <…>; rel=\"next\"`.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    query: DelightedMembershipQuery,
+    responses: {
+      200: { description: "One page of memberships", json: DelightedMembershipList, headers: { Link: '<next page URL>; rel="next", absent on the last page.' } },
+    },
+    handler: listAutopilotMemberships,
+  }),
+  route({
+    method: "post",
+    path: "/v1/autopilot/email/memberships",
+    operationId: "delightedCreateAutopilotMembership",
+    summary: "Enroll a person in the survey's recurrence (Delighted's autopilotMembership.forEmail().create)",
+    description:
+      "As POST /api/v1/surveys/{id}/members: the person is kept on file (found by person_id, else by address as POST /v1/people finds them) and " +
+      "first asked at once, inside the sending window, then every every_days; someone already a member keeps their next message. " +
+      "422 when the survey has no recurrence or is archived.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    body: DelightedNewMembership,
+    responses: { 200: { description: "The membership", json: DelightedMembership } },
+    handler: createAutopilotMembership,
+  }),
+  route({
+    method: "delete",
+    path: "/v1/autopilot/email/memberships",
+    operationId: "delightedDeleteAutopilotMembership",
+    summary: "Take a person out of the survey's recurrence (Delighted's autopilotMembership.forEmail().delete)",
+    description:
+      "The person by person_id or person_email, in the query (Node) or the body (Python, PHP). A message already scheduled to them stays, " +
+      "as with DELETE /api/v1/surveys/{id}/members/{recipient}.",
+    tag: "Delighted-compatible",
+    delighted: true,
+    query: DelightedMembershipTarget,
+    body: DelightedMembershipTarget,
+    responses: {
+      200: { description: "Removed: the person", json: DelightedRemovedMembership },
+      404: { description: "The person is not a member of this survey", json: AutopilotErrorBody },
+    },
+    handler: deleteAutopilotMembership,
   }),
 ];
 

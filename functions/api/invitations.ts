@@ -116,7 +116,7 @@ function parseUrl(text: string): URL | null {
  * Without it only development may use the origin this request came to: deployed, the Host header is
  * the caller's to choose, and mailed links cannot be taken back.
  */
-function linkOrigin(request: Request, env: Env): string {
+export function linkOrigin(request: Request, env: Env): string {
   const development = isDevelopment(env);
   if (!env.PUBLIC_URL) {
     if (development) return new URL(request.url).origin;
@@ -132,6 +132,17 @@ function linkOrigin(request: Request, env: Env): string {
     );
   }
   return url.origin;
+}
+
+/** 409 naming the setting when no survey email can leave with this configuration (EMAIL_FROM). */
+export function requireSender(env: Env): void {
+  const issue = senderProblem(env);
+  if (issue === "email_from_missing") {
+    throw misconfigured(issue, "EMAIL_FROM is not set: survey emails need a sender on a domain onboarded to Cloudflare Email Service, e.g. \"Acme <support@acme.com>\" (wrangler.toml [vars]).");
+  }
+  if (issue === "email_from_invalid") {
+    throw misconfigured(issue, "EMAIL_FROM must be \"Name <address>\" or an address, e.g. \"Acme <support@acme.com>\" (wrangler.toml [vars]).");
+  }
 }
 
 /** When the messages of a `send` request leave, checked before anything is written; null without send. */
@@ -183,13 +194,7 @@ export async function createInvitations(
   body.recipients.forEach((r, index) => checkProperties(survey, r.properties, `recipients.${index}.properties`));
   const now = Date.now();
   const sendAt = sendTime(body, now);
-  const senderIssue = sendAt === null ? null : senderProblem(env);
-  if (senderIssue === "email_from_missing") {
-    throw misconfigured(senderIssue, "EMAIL_FROM is not set: survey emails need a sender on a domain onboarded to Cloudflare Email Service, e.g. \"Acme <support@acme.com>\" (wrangler.toml [vars]).");
-  }
-  if (senderIssue === "email_from_invalid") {
-    throw misconfigured(senderIssue, "EMAIL_FROM must be \"Name <address>\" or an address, e.g. \"Acme <support@acme.com>\" (wrangler.toml [vars]).");
-  }
+  if (sendAt !== null) requireSender(env);
   if (sendAt === null) {
     // Without send an address is only kept, so a wrong one is the request's mistake, as any other field.
     body.recipients.forEach((r, index) => {

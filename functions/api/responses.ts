@@ -126,6 +126,13 @@ export async function listResponsesRoute(
 }
 
 /** PATCH /api/v1/responses/{id} — an admin overrides the rule; kept as an event, so rollups follow. */
+/** GET /api/v1/responses/{id} — one response, whatever its status (the permalink of Delighted-shaped answers). */
+export async function getResponseRoute(request: ValidatedRequest<ResponseParams>, env: Env): Promise<ResponseView> {
+  const response = await getResponse(env.DB, request.input.params.id);
+  if (!response) throw notFound("The response");
+  return presentResponse(response);
+}
+
 export async function overrideResponse(
   request: ValidatedRequest<ResponseParams, Record<string, unknown>, v.InferOutput<typeof OverrideBody>>,
   env: Env,

@@ -14,6 +14,7 @@ import {
   type SuppressionReason,
 } from "../storage/suppressions";
 import { EmailAddress } from "../surveys/properties";
+import { announceUnsubscribe } from "../webhooks/unsubscribes";
 
 /**
  * Addresses Tapscore never emails again, per address across every survey: unsubscribes (the person's
@@ -94,7 +95,7 @@ async function recorded(env: Env, reason: SuppressionReason, email: string, crea
 /** POST /api/v1/unsubscribes — 201 when new, 200 with the first record when the address was already unsubscribed. */
 export async function createUnsubscribe(request: ValidatedRequest<Record<string, string>, Record<string, unknown>, v.InferOutput<typeof NewUnsubscribe>>, env: Env): Promise<Response> {
   const { email } = request.input.body;
-  const created = await suppress(env.DB, { email, reason: "unsubscribed", source: "api", survey_id: null, created_at: Date.now() });
+  const created = await announceUnsubscribe(env.DB, { email, source: "api", surveyId: null, now: Date.now() });
   const { row, status } = await recorded(env, "unsubscribed", email, created);
   const body: Unsubscribe = base(row);
   return Response.json(body, { status });

@@ -24,6 +24,7 @@ import {
 } from "../storage/webhooks";
 import { SURVEY_ID_PATTERN } from "../surveys/survey-input";
 import { webhookUrlRules } from "../webhooks/deliver";
+import { hasDelightedShape } from "../webhooks/delighted-events";
 import { generateWebhookSecret } from "../webhooks/signing";
 
 /** Every counted response fans out to every endpoint in the request that stored it: keep that bounded. */
@@ -43,7 +44,10 @@ export const NewWebhook = v.strictObject({
   ),
   events: v.pipe(
     v.array(v.picklist(WEBHOOK_EVENTS, `must be among ${WEBHOOK_EVENTS.join(", ")}`)),
-    v.description("The events to send: at least one, none twice."),
+    v.description(
+      "The events to send: at least one, none twice. unsubscribe.created: an address went on the unsubscribe list " +
+        "(the person's link or a team's call). A delighted endpoint takes response.created, response.updated and unsubscribe.created only.",
+    ),
     v.minLength(1, "must name at least one event"),
     v.check((events) => new Set(events).size === events.length, "must not repeat an event"),
   ),
@@ -53,7 +57,11 @@ export const NewWebhook = v.strictObject({
   format: v.optional(
     v.pipe(
       v.picklist(WEBHOOK_FORMATS, `must be one of ${WEBHOOK_FORMATS.join(", ")}`),
-      v.description("standard: the Standard Webhooks event envelope (the default); slack: a Slack incoming-webhook message { text }."),
+      v.description(
+        "standard: the Standard Webhooks event envelope (the default); slack: a Slack incoming-webhook message { text }; " +
+          "delighted: Delighted's { event_type, event_id, event_data } (survey_response.created, survey_response.updated, " +
+          "unsubscribe.created) with its X-Delighted-Webhook-Signature header besides the Standard Webhooks ones.",
+      ),
     ),
   ),
 });
@@ -121,6 +129,11 @@ export async function createWebhook(request: ValidatedRequest<unknown, unknown, 
   // Judged here rather than in NewWebhook: whether this machine may be called depends on env.
   const target = checkWebhookUrl(input.url, webhookUrlRules(env));
   if (!target.ok) throw badRequest("invalid_field", `url: ${target.problem}`, "url");
+  const format = input.format ?? "standard";
+  const shapeless = format === "delighted" ? input.events.filter((event) => !hasDelightedShape(event)) : [];
+  if (shapeless.length > 0) {
+    throw badRequest("invalid_field", `events: Delighted had no ${shapeless.join(" or ")} event; a standard or slack webhook can take it.`, "events");
+  }
   const survey = input.survey ?? null;
   if (survey !== null && !(await getSurvey(env.DB, survey))) throw badRequest("invalid_field", "survey: no survey has this id.", "survey");
   if ((await countWebhooks(env.DB)) >= MAX_WEBHOOKS) {
@@ -131,7 +144,7 @@ export async function createWebhook(request: ValidatedRequest<unknown, unknown, 
     url: input.url,
     events: input.events,
     survey,
-    format: input.format ?? "standard",
+    format,
     secret: generateWebhookSecret(),
     created_at: Date.now(),
   };

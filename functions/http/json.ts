@@ -16,7 +16,11 @@ export async function readJsonObject(request: Request, maxBytes = MAX_JSON_BYTES
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw payloadTooLarge(maxBytes);
-  const text = await readLimitedText(request, maxBytes);
+  return parseJsonObject(await readLimitedText(request, maxBytes));
+}
+
+/** A JSON object from text, with readJsonObject's refusals (not JSON, not an object, ill-formed Unicode). */
+export function parseJsonObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);

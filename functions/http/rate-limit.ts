@@ -8,8 +8,9 @@ import type { ResponseSpec } from "./route";
  * by wrangler dev and the tests). Counts are per Cloudflare location and per period of the binding.
  * - /r/* is limited per invitation token, not per address: a whole office behind one NAT answering
  *   the same survey is many people; one token is one person (and the scanners of their mailbox).
- * - /api/* is limited per API key once the key is known (requireScope), and per client address
- *   before that, so calls without a valid key cannot exhaust anyone's budget.
+ * - /api/* and the Delighted-compatible /v1/* are limited per API key once the key is known
+ *   (requireScope, requireDelightedKey), and per client address before that, so calls without a valid
+ *   key cannot exhaust anyone's budget.
  * - POST /internal/sign-in is limited per client address (functions/internal/gate.ts).
  */
 
@@ -83,6 +84,6 @@ export async function limitRequest(request: IRequest, env: Limiters): Promise<Re
     throw tooManyRequests();
   }
   // Calls with a key are counted per key once requireScope has checked it.
-  if (path.startsWith("/api/") && !request.headers.has("authorization")) await limitApiAddress(request, env);
+  if ((path.startsWith("/api/") || path.startsWith("/v1/")) && !request.headers.has("authorization")) await limitApiAddress(request, env);
   return undefined;
 }

@@ -52,6 +52,13 @@ export interface RouteSpec<P extends ObjectSchema | undefined, Q extends ObjectS
   tag: string;
   /** The bearer scope the caller needs; absent for public routes. */
   scope?: Scope;
+  /**
+   * A route of the Delighted-compatible API (functions/delighted/): authenticated by a Delighted-style
+   * key with HTTP Basic instead of a bearer scope, its query and body read the lenient way Delighted's
+   * clients send them (functions/delighted/input.ts), its errors in Delighted's shape, and also served
+   * with `.json` after the path.
+   */
+  delighted?: true;
   params?: P;
   query?: Q;
   /** A JSON body, validated before the handler runs. */
@@ -95,7 +102,7 @@ function singleValues(url: string, query: Record<string, string | string[] | und
   return values;
 }
 
-function parseQuery(schema: ObjectSchema, query: Record<string, string>): Record<string, unknown> {
+function parseQuery(schema: ObjectSchema, query: Record<string, unknown>): Record<string, unknown> {
   try {
     return parseOrThrow(schema, query);
   } catch (error) {
@@ -104,8 +111,20 @@ function parseQuery(schema: ObjectSchema, query: Record<string, string>): Record
   }
 }
 
+/** How a route's query and body arrive as plain objects, before its schemas read them. */
+export interface InputReaders {
+  query(request: IRequest): Record<string, unknown>;
+  body(request: IRequest): Promise<Record<string, unknown>>;
+}
+
+/** Tapscore's own API: each query parameter once, bodies as JSON objects. */
+export const STRICT_INPUT: InputReaders = {
+  query: (request) => singleValues(request.url, request.query),
+  body: (request) => readJsonObject(request),
+};
+
 /** Router middleware: validates params, query and body against the route's schemas, then hands them on. */
-export function validateInput(spec: Route) {
+export function validateInput(spec: Route, readers: InputReaders = STRICT_INPUT) {
   return async (request: IRequest): Promise<undefined> => {
     // A path parameter that does not fit its pattern names nothing that exists.
     const params = spec.params ? v.safeParse(spec.params, request.params) : null;
@@ -115,8 +134,8 @@ export function validateInput(spec: Route) {
     }
     const input: RequestInput<unknown, unknown, unknown> = {
       params: params ? params.output : request.params,
-      query: spec.query ? parseQuery(spec.query, singleValues(request.url, request.query)) : {},
-      body: spec.body ? parseOrThrow(spec.body, await readJsonObject(request)) : undefined,
+      query: spec.query ? parseQuery(spec.query, readers.query(request)) : {},
+      body: spec.body ? parseOrThrow(spec.body, await readers.body(request)) : undefined,
     };
     (request as ValidatedRequest<unknown, unknown, unknown>).input = input;
     return undefined;

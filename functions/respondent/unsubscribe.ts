@@ -5,7 +5,8 @@ import { urlEncodedFields } from "../http/text";
 import { linkSecrets } from "../links/link-secrets";
 import { verifyToken } from "../links/token";
 import { getInvitationWithSurvey, type Invitation } from "../storage/invitations";
-import { getSuppression, suppress } from "../storage/suppressions";
+import { getSuppression } from "../storage/suppressions";
+import { announceUnsubscribe } from "../webhooks/unsubscribes";
 import type { Locale } from "../i18n/locales";
 import { htmlResponse } from "./html-response";
 import { errorPage } from "./page";
@@ -73,7 +74,8 @@ export async function confirmUnsubscribe(request: ValidatedRequest<Link>, env: E
   const email = target.invitation.email;
   if (email === null) return htmlResponse(unsubscribePage("noEmail", target.locale, token), 404);
   if (!(await asksToUnsubscribe(request))) return htmlResponse(unsubscribePage("confirm", target.locale, token), 400);
-  await suppress(env.DB, { email, reason: "unsubscribed", source: "link", survey_id: target.invitation.survey_id, created_at: Date.now() });
+  const { invitation } = target;
+  await announceUnsubscribe(env.DB, { email, source: "link", surveyId: invitation.survey_id, recipient: invitation.recipient, invitationId: invitation.id, now: Date.now() });
   return htmlResponse(unsubscribePage("done", target.locale, token));
 }
 

@@ -171,3 +171,72 @@ export function setNextSendAtStatement(db: D1Database, updates: NextSendAt[]): D
 export async function setNextSendAt(db: D1Database, updates: NextSendAt[]): Promise<void> {
   if (updates.length > 0) await setNextSendAtStatement(db, updates).run();
 }
+
+/** A member's next message of their survey that waits to leave: the send, and its invitation's properties. */
+export interface PendingRequest {
+  id: string;
+  created_at: number;
+  send_at: number;
+  properties: Record<string, string>;
+}
+
+/** A membership with the person it belongs to and their next message of the survey, if one is scheduled. */
+export interface Membership {
+  recipient: string;
+  enrolled_at: number;
+  next_send_at: number;
+  pending: PendingRequest | null;
+}
+
+interface MembershipRow {
+  recipient: string;
+  enrolled_at: number;
+  next_send_at: number;
+  pending_id: string | null;
+  pending_created_at: number | null;
+  pending_send_at: number | null;
+  pending_properties: string | null;
+}
+
+/**
+ * One page of a survey's memberships by recipient, after the cursor (the previous page's last
+ * recipient), of people on file only; narrowed to one recipient, or to the people with one address
+ * (without case). Reminders follow a message and are not a request of their own.
+ */
+export async function listMemberships(
+  db: D1Database,
+  surveyId: string,
+  options: { after: string | null; recipient: string | null; email: string | null; limit: number },
+): Promise<Membership[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT m.recipient, m.enrolled_at, m.next_send_at,
+         s.id AS pending_id, s.created_at AS pending_created_at, s.send_at AS pending_send_at, i.properties AS pending_properties
+       FROM survey_members m
+       JOIN people p ON p.recipient = m.recipient
+       LEFT JOIN sends s ON s.id = (
+         SELECT s2.id FROM sends s2
+         WHERE s2.survey_id = m.survey_id AND s2.recipient = m.recipient AND s2.status IN ('scheduled', 'sending') AND s2.kind IN ${ASKING_KINDS}
+         ORDER BY s2.send_at, s2.id LIMIT 1)
+       LEFT JOIN invitations i ON i.id = s.invitation_id
+       WHERE m.survey_id = ?1 AND (?2 IS NULL OR m.recipient > ?2) AND (?3 IS NULL OR m.recipient = ?3)
+         AND (?4 IS NULL OR lower(trim(p.email)) = lower(trim(?4)))
+       ORDER BY m.recipient LIMIT ?5`,
+    )
+    .bind(surveyId, options.after, options.recipient, options.email, options.limit)
+    .all<MembershipRow>();
+  return results.map((row) => ({
+    recipient: row.recipient,
+    enrolled_at: row.enrolled_at,
+    next_send_at: row.next_send_at,
+    pending:
+      row.pending_id === null || row.pending_created_at === null || row.pending_send_at === null
+        ? null
+        : {
+            id: row.pending_id,
+            created_at: row.pending_created_at,
+            send_at: row.pending_send_at,
+            properties: row.pending_properties === null ? {} : (JSON.parse(row.pending_properties) as Record<string, string>),
+          },
+  }));
+}

@@ -118,6 +118,16 @@ export async function getPersonView(db: D1Database, recipient: string): Promise<
   return row ? viewFromRow(row) : null;
 }
 
+/** These recipients with what is derived about them, in one query; unknown ones are absent from the map. */
+export async function getPersonViews(db: D1Database, recipients: readonly string[]): Promise<Map<string, PersonView>> {
+  if (recipients.length === 0) return new Map();
+  const { results } = await db
+    .prepare(`SELECT ${COLUMNS}, ${DERIVED} FROM people p WHERE p.recipient IN (SELECT value FROM json_each(?1))`)
+    .bind(JSON.stringify([...new Set(recipients)]))
+    .all<DerivedRow>();
+  return new Map(results.map((row) => [row.recipient, viewFromRow(row)]));
+}
+
 /** One page of people by recipient, after the cursor (the last recipient of the previous page). */
 export async function listPeopleViews(db: D1Database, options: { after: string | null; limit: number; email: string | null }): Promise<PersonView[]> {
   const { results } = await db
@@ -158,4 +168,40 @@ export async function savePerson(db: D1Database, person: PersonWrite, now: numbe
       JSON.stringify(given),
     )
     .run();
+}
+
+/** Who has this address (compared without case), oldest first: the Delighted API names people by it. */
+export async function recipientsWithEmail(db: D1Database, email: string): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT recipient FROM people WHERE lower(trim(email)) = lower(trim(?1)) ORDER BY created_at, recipient`)
+    .bind(email)
+    .all<{ recipient: string }>();
+  return results.map((row) => row.recipient);
+}
+
+/** A keyset position in the people by creation: the last person of the page before. */
+export interface PersonPosition {
+  created_at: number;
+  recipient: string;
+}
+
+/**
+ * One page of people by creation time, then recipient, after a position; created between `since` and
+ * `until` (epoch ms, both inclusive) and with an address when asked.
+ */
+export async function listPeopleByCreation(
+  db: D1Database,
+  options: { after: PersonPosition | null; since: number | null; until: number | null; email: string | null; limit: number },
+): Promise<PersonView[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${COLUMNS}, ${DERIVED} FROM people p
+       WHERE (?1 IS NULL OR p.created_at > ?1 OR (p.created_at = ?1 AND p.recipient > ?2))
+         AND (?3 IS NULL OR p.created_at >= ?3) AND (?4 IS NULL OR p.created_at <= ?4)
+         AND (?5 IS NULL OR lower(trim(p.email)) = lower(trim(?5)))
+       ORDER BY p.created_at, p.recipient LIMIT ?6`,
+    )
+    .bind(options.after?.created_at ?? null, options.after?.recipient ?? "", options.since, options.until, options.email, options.limit)
+    .all<DerivedRow>();
+  return results.map(viewFromRow);
 }

@@ -219,3 +219,78 @@ export async function latestComments(db: D1Database, surveyId: string, limit: nu
     properties: JSON.parse(row.properties) as Record<string, string>,
   }));
 }
+
+/** The orders a page of counted responses may take: by creation (the default) or last change, either way. */
+export const COUNTED_ORDERS = ["asc", "desc", "asc:updated_at", "desc:updated_at"] as const;
+export type CountedOrder = (typeof COUNTED_ORDERS)[number];
+
+const COUNTED_ORDER_SQL: Record<CountedOrder, string> = {
+  asc: "r.created_at, r.id",
+  desc: "r.created_at DESC, r.id DESC",
+  "asc:updated_at": "r.updated_at, r.id",
+  "desc:updated_at": "r.updated_at DESC, r.id DESC",
+};
+
+export interface CountedFilter {
+  /** Bounds on created_at and updated_at, epoch ms, both included; null leaves that side open. */
+  createdFrom: number | null;
+  createdTo: number | null;
+  updatedFrom: number | null;
+  updatedTo: number | null;
+  recipient: string | null;
+  /** The respondent's address (RESPONDENT_EMAIL), compared without case. */
+  email: string | null;
+}
+
+/** One page of a survey's counted responses (a person's answers only), by offset. */
+export async function pageCountedResponses(
+  db: D1Database,
+  surveyId: string,
+  filter: CountedFilter,
+  order: CountedOrder,
+  page: { offset: number; limit: number },
+): Promise<ResponseRecord[]> {
+  const { results } = await db
+    .prepare(
+      `${SELECT_RESPONSES}
+       WHERE r.survey_id = ?1 AND r.status = 'counted'
+         AND (?2 IS NULL OR r.created_at >= ?2) AND (?3 IS NULL OR r.created_at <= ?3)
+         AND (?4 IS NULL OR r.updated_at >= ?4) AND (?5 IS NULL OR r.updated_at <= ?5)
+         AND (?6 IS NULL OR i.recipient = ?6)
+         AND (?7 IS NULL OR lower(trim(${RESPONDENT_EMAIL})) = lower(trim(?7)))
+       ORDER BY ${COUNTED_ORDER_SQL[order]} LIMIT ?8 OFFSET ?9`,
+    )
+    .bind(surveyId, filter.createdFrom, filter.createdTo, filter.updatedFrom, filter.updatedTo, filter.recipient, filter.email, page.limit, page.offset)
+    .all<ResponseRow>();
+  return results.map(fromRow);
+}
+
+/**
+ * A new decision written in the batch that inserts the event it was made from: event_seq is read from
+ * that event, so the rollups see the change. The batch is one transaction, so no event comes between.
+ */
+export function redecideStatement(
+  db: D1Database,
+  row: { invitationId: string; decision: Decision; override: "counted" | "excluded" | null; now: number },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE responses SET score = ?2, status = ?3, reason = ?4, override = ?5, updated_at = ?6,
+         event_seq = (SELECT MAX(seq) FROM events WHERE invitation_id = ?1)
+       WHERE invitation_id = ?1`,
+    )
+    .bind(row.invitationId, row.decision.score, row.decision.status, row.decision.reason, row.override, row.now);
+}
+
+/**
+ * Merges segment values into the invitation a response answers (the values its rollup rows are grouped
+ * by) and marks the response changed. The caller adds the rollup touches of both rows' days to the batch.
+ */
+export function mergeResponseProperties(db: D1Database, responseId: string, properties: Record<string, string>, now: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare("UPDATE invitations SET properties = json_patch(properties, json(?2)) WHERE id = (SELECT invitation_id FROM responses WHERE id = ?1)")
+      .bind(responseId, JSON.stringify(properties)),
+    db.prepare("UPDATE responses SET updated_at = ?2 WHERE id = ?1").bind(responseId, now),
+  ];
+}

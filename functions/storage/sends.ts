@@ -221,3 +221,15 @@ export async function noteDueSendsWaiting(db: D1Database, error: string, now: nu
     .run();
   return result.meta.changes;
 }
+
+/** Calls off a survey's messages to an address that are still scheduled (compared without case); how many. */
+export async function cancelScheduledSendsTo(db: D1Database, options: { surveyId: string; email: string; now: number }): Promise<number> {
+  const result = await db
+    .prepare(
+      `UPDATE sends SET status = 'cancelled', error = NULL, updated_at = ?3
+       WHERE survey_id = ?1 AND status = 'scheduled' AND lower(trim(email)) = lower(trim(?2))`,
+    )
+    .bind(options.surveyId, options.email, options.now)
+    .run();
+  return result.meta.changes;
+}

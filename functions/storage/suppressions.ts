@@ -79,3 +79,41 @@ export async function listSuppressions(
     .all<Suppression>();
   return results;
 }
+
+/** An address on the lists with when it first got there, and the person who has it (null when nobody does). */
+export interface ListedAddress {
+  email: string;
+  first_at: number;
+  recipient: string | null;
+  name: string | null;
+}
+
+/**
+ * One page, by offset, of the addresses with any of these reasons, oldest first: an address once, at
+ * its first time, which must fall in [from, before). Its person is the oldest on file with the address
+ * (without case), as the Delighted-compatible API names people (recipientsWithEmail in people.ts).
+ */
+export async function listSuppressedAddresses(
+  db: D1Database,
+  options: { reasons: readonly SuppressionReason[]; from: number | null; before: number | null; offset: number; limit: number },
+): Promise<ListedAddress[]> {
+  const { results } = await db
+    .prepare(
+      `WITH page AS (
+         SELECT email, MIN(created_at) AS first_at FROM suppressions
+         WHERE reason IN (SELECT value FROM json_each(?1))
+         GROUP BY email
+         HAVING (?2 IS NULL OR MIN(created_at) >= ?2) AND (?3 IS NULL OR MIN(created_at) < ?3)
+         ORDER BY first_at, email LIMIT ?4 OFFSET ?5),
+       owners AS (
+         SELECT lower(trim(p.email)) AS email, p.recipient, p.name,
+           ROW_NUMBER() OVER (PARTITION BY lower(trim(p.email)) ORDER BY p.created_at, p.recipient) AS rank
+         FROM people p WHERE lower(trim(p.email)) IN (SELECT email FROM page))
+       SELECT page.email, page.first_at, owners.recipient, owners.name
+       FROM page LEFT JOIN owners ON owners.email = page.email AND owners.rank = 1
+       ORDER BY page.first_at, page.email`,
+    )
+    .bind(JSON.stringify(options.reasons), options.from, options.before, options.limit, options.offset)
+    .all<ListedAddress>();
+  return results;
+}

@@ -1,4 +1,5 @@
 import { RESPONDENT_EMAIL, type ResponseRecord, type Status } from "./responses";
+import { suppressionKey, suppressStatement, type Suppression } from "./suppressions";
 import type { Metric } from "../scoring/metrics";
 
 /**
@@ -6,11 +7,14 @@ import type { Metric } from "../scoring/metrics";
  * response change: every SQL statement of webhooks lives here.
  */
 
-export const WEBHOOK_EVENTS = ["response.created", "response.updated", "response.low_score", "metric.drop"] as const;
+export const WEBHOOK_EVENTS = ["response.created", "response.updated", "response.low_score", "metric.drop", "unsubscribe.created"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-/** standard: the Standard Webhooks envelope; slack: a Slack incoming-webhook message. */
-export const WEBHOOK_FORMATS = ["standard", "slack"] as const;
+/**
+ * standard: the Standard Webhooks envelope; slack: a Slack incoming-webhook message; delighted:
+ * Delighted's `{ event_type, event_id, event_data }` (functions/webhooks/delighted-events.ts).
+ */
+export const WEBHOOK_FORMATS = ["standard", "slack", "delighted"] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** cancelled: the response turned out to be a scanner's before the delivery was due. */
@@ -126,12 +130,12 @@ export async function deleteWebhook(db: D1Database, id: string): Promise<boolean
   return (deleted?.meta.changes ?? 0) > 0;
 }
 
-/** Endpoints that may want events of this survey. */
-export function subscribersStatement(db: D1Database, surveyId: string): D1PreparedStatement {
-  return db.prepare(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE survey_id IS NULL OR survey_id = ?1`).bind(surveyId);
+/** Endpoints that may want events of this survey; null: of every survey (an event about all of them). */
+export function subscribersStatement(db: D1Database, surveyId: string | null): D1PreparedStatement {
+  return db.prepare(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE ?1 IS NULL OR survey_id IS NULL OR survey_id = ?1`).bind(surveyId);
 }
 
-export async function subscribersOf(db: D1Database, surveyId: string): Promise<Subscriber[]> {
+export async function subscribersOf(db: D1Database, surveyId: string | null): Promise<Subscriber[]> {
   const { results } = await subscribersStatement(db, surveyId).all<WebhookRow>();
   return results.map(subscriberFromRow);
 }
@@ -196,7 +200,14 @@ export interface NewDelivery {
 /** Inserts deliveries, skipping any whose dedupe key exists; answers the ids actually inserted. */
 export async function insertDeliveries(db: D1Database, deliveries: readonly NewDelivery[]): Promise<Set<string>> {
   if (deliveries.length === 0) return new Set();
-  const { results } = await db
+  return insertedIds(await insertDeliveriesStatement(db, deliveries, null).all());
+}
+
+const insertedIds = (result: D1Result | undefined): Set<string> => new Set(((result?.results ?? []) as { id: string }[]).map((r) => r.id));
+
+/** ?2: an address; when given, nothing is inserted if it is already unsubscribed. */
+function insertDeliveriesStatement(db: D1Database, deliveries: readonly NewDelivery[], unlessUnsubscribed: string | null): D1PreparedStatement {
+  return db
     .prepare(
       `INSERT INTO webhook_deliveries (id, webhook_id, dedupe_key, event, survey_id, invitation_id, body, status, attempts,
          next_attempt_at, created_at, updated_at)
@@ -204,13 +215,33 @@ export async function insertDeliveries(db: D1Database, deliveries: readonly NewD
               json_extract(value, '$.event'), json_extract(value, '$.survey_id'), json_extract(value, '$.invitation_id'),
               json_extract(value, '$.body'), 'pending', 0, json_extract(value, '$.next_attempt_at'),
               json_extract(value, '$.created_at'), json_extract(value, '$.created_at')
-       FROM json_each(?1) WHERE true
+       FROM json_each(?1)
+       WHERE ?2 IS NULL OR NOT EXISTS (SELECT 1 FROM suppressions WHERE email = ?2 AND reason = 'unsubscribed')
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id`,
     )
-    .bind(JSON.stringify(deliveries))
-    .all<{ id: string }>();
-  return new Set(results.map((r) => r.id));
+    .bind(JSON.stringify(deliveries), unlessUnsubscribed === null ? null : suppressionKey(unlessUnsubscribed));
+}
+
+/**
+ * Puts an address on the unsubscribe list and queues its deliveries in one batch (D1's transaction):
+ * the deliveries only if the address was not unsubscribed yet, so of two requests racing to
+ * unsubscribe it one announces it, and no failure can keep the one write without the other.
+ */
+export async function unsubscribeWithDeliveries(db: D1Database, entry: Suppression, deliveries: readonly NewDelivery[]): Promise<{ created: boolean; queued: number }> {
+  const write = suppressStatement(db, entry);
+  if (deliveries.length === 0) return { created: (await write.run()).meta.changes > 0, queued: 0 };
+  const [queued, suppressed] = await db.batch([insertDeliveriesStatement(db, deliveries, entry.email), write]);
+  return { created: (suppressed?.meta.changes ?? 0) > 0, queued: insertedIds(queued).size };
+}
+
+/**
+ * The invitation an unsubscribe delivery is filed under: the person's latest. Erasure deletes deliveries
+ * by invitation (functions/storage/erasure.ts), so a body naming the address goes when the person does.
+ */
+export async function latestInvitationOf(db: D1Database, recipient: string): Promise<string | null> {
+  const row = await db.prepare("SELECT id FROM invitations WHERE recipient = ?1 ORDER BY created_at DESC LIMIT 1").bind(recipient).first<{ id: string }>();
+  return row?.id ?? null;
 }
 
 /** A delivery ready to send: its stored body and what signing and sending need. */
@@ -218,6 +249,8 @@ export interface ReadyDelivery {
   id: string;
   url: string;
   secret: string;
+  /** The endpoint's format: a delighted endpoint also gets Delighted's signature header. */
+  format: WebhookFormat;
   body: string;
   attempts: number;
 }
@@ -234,6 +267,7 @@ export async function claimDueDeliveries(db: D1Database, now: number, leaseUntil
       .prepare(
         `UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?1
          WHERE status = 'pending' AND next_attempt_at <= ?1 AND invitation_id IS NOT NULL
+           AND event LIKE 'response.%'
            AND EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = webhook_deliveries.invitation_id AND r.status = 'suspected')`,
       )
       .bind(now),
@@ -246,7 +280,7 @@ export async function claimDueDeliveries(db: D1Database, now: number, leaseUntil
       .bind(now, leaseUntil, limit),
     db
       .prepare(
-        `SELECT id, url, secret FROM webhooks
+        `SELECT id, url, secret, format FROM webhooks
          WHERE id IN (SELECT webhook_id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at = ?1)`,
       )
       .bind(leaseUntil),
@@ -255,10 +289,10 @@ export async function claimDueDeliveries(db: D1Database, now: number, leaseUntil
 }
 
 function withEndpoints(claimed: D1Result | undefined, endpoints: D1Result | undefined): ReadyDelivery[] {
-  const byId = new Map(((endpoints?.results ?? []) as { id: string; url: string; secret: string }[]).map((w) => [w.id, w]));
+  const byId = new Map(((endpoints?.results ?? []) as { id: string; url: string; secret: string; format: WebhookFormat }[]).map((w) => [w.id, w]));
   return ((claimed?.results ?? []) as { id: string; webhook_id: string; body: string; attempts: number }[]).flatMap((d) => {
     const endpoint = byId.get(d.webhook_id);
-    return endpoint ? [{ id: d.id, url: endpoint.url, secret: endpoint.secret, body: d.body, attempts: d.attempts }] : [];
+    return endpoint ? [{ id: d.id, url: endpoint.url, secret: endpoint.secret, format: endpoint.format, body: d.body, attempts: d.attempts }] : [];
   });
 }
 
@@ -277,7 +311,7 @@ export async function claimHeldDeliveries(db: D1Database, invitationId: string, 
       .bind(invitationId, now, leaseUntil),
     db
       .prepare(
-        `SELECT id, url, secret FROM webhooks
+        `SELECT id, url, secret, format FROM webhooks
          WHERE id IN (SELECT webhook_id FROM webhook_deliveries WHERE invitation_id = ?1 AND status = 'pending' AND next_attempt_at = ?2)`,
       )
       .bind(invitationId, leaseUntil),

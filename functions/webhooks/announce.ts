@@ -1,7 +1,10 @@
 import { base64url, randomBytes } from "../security/secrets";
-import { claimHeldDeliveries, insertDeliveries, type NewDelivery, readResponseSnapshot, readResponseState, readSubscribers, type ReadyDelivery, responseSnapshotStatement, type ResponseState, responseStateStatement, type Subscriber, subscribersOf, subscribersStatement, type SurveyFacts } from "../storage/webhooks";
+import { getPersonView } from "../storage/people";
+import { claimHeldDeliveries, insertDeliveries, type NewDelivery, readResponseSnapshot, readResponseState, readSubscribers, type ReadyDelivery, type ResponseSnapshot, responseSnapshotStatement, type ResponseState, responseStateStatement, type Subscriber, subscribersOf, subscribersStatement, type SurveyFacts, type WebhookEvent } from "../storage/webhooks";
 import type { Outbox } from "./deliver";
-import { responseEvents } from "./events";
+import { delightedResponseBody, hasDelightedShape } from "./delighted-events";
+import { type DelightedPerson, presentPerson } from "./delighted-format";
+import { type ResponseEvent, responseEvents } from "./events";
 import { dropBody, responseBody, type MetricDrop } from "./payloads";
 
 /**
@@ -11,7 +14,11 @@ import { dropBody, responseBody, type MetricDrop } from "./payloads";
  * receivers compare `timestamp` (or the response's `updated_at`).
  */
 
-const newMessageId = () => `msg_${base64url(randomBytes(15))}`;
+export const newMessageId = (): string => `msg_${base64url(randomBytes(15))}`;
+
+/** Whether an endpoint is sent this event: it subscribed, and its format has a shape for it. */
+export const wants = (endpoint: Subscriber, event: WebhookEvent): boolean =>
+  endpoint.events.includes(event) && (endpoint.format !== "delighted" || hasDelightedShape(event));
 
 export interface ResponseWatch {
   /** Put first in the write's batch. */
@@ -57,25 +64,44 @@ export async function announceResponseChange(
   // ...and takes along what the lone tap before it left waiting.
   if (outbox && response.status === "counted") outbox.send(await claimHeldDeliveries(db, change.invitationId, context.now, outbox.leaseUntil(context.now)));
   const nextAttempt = unsettled ? context.now + context.settleMs : outbox ? outbox.leaseUntil(context.now) : context.now;
-  const planned = change.subscribers.flatMap((endpoint) =>
-    events
-      .filter(({ event }) => endpoint.events.includes(event))
-      .map(({ event, key }) => ({
-        endpoint,
-        delivery: {
-          id: newMessageId(),
-          webhook_id: endpoint.id,
-          dedupe_key: `${endpoint.id}:${change.invitationId}:${key}`,
-          event,
-          survey_id: survey.id,
-          invitation_id: change.invitationId,
-          body: responseBody(endpoint.format, event, survey, response, change.prior, context.now),
-          next_attempt_at: nextAttempt,
-          created_at: context.now,
-        } satisfies NewDelivery,
-      })),
-  );
+  const wanted = change.subscribers.flatMap((endpoint) => events.filter(({ event }) => wants(endpoint, event)).map((planned) => ({ endpoint, ...planned })));
+  // Delighted's webhooks showed the person expanded: read only when a delighted endpoint is sent something.
+  const person = wanted.some(({ endpoint }) => endpoint.format === "delighted") ? await delightedPerson(db, response.recipient) : null;
+  const planned = wanted.map(({ endpoint, event, key }) => {
+    const id = newMessageId();
+    return {
+      endpoint,
+      delivery: {
+        id,
+        webhook_id: endpoint.id,
+        dedupe_key: `${endpoint.id}:${change.invitationId}:${key}`,
+        event,
+        survey_id: survey.id,
+        invitation_id: change.invitationId,
+        body: bodyOf(endpoint, event, id, { survey, response, person, prior: change.prior, at: context.now }),
+        next_attempt_at: nextAttempt,
+        created_at: context.now,
+      } satisfies NewDelivery,
+    };
+  });
   await enqueue(db, planned, outbox);
+}
+
+function bodyOf(
+  endpoint: Subscriber,
+  event: ResponseEvent,
+  id: string,
+  about: { survey: SurveyFacts; response: ResponseSnapshot; prior: ResponseState | null; person: DelightedPerson | null; at: number },
+): string {
+  if (endpoint.format !== "delighted") return responseBody(endpoint.format, event, about.survey, about.response, about.prior, about.at);
+  // wants() sends a delighted endpoint only the events Delighted had.
+  if (!hasDelightedShape(event)) throw new Error(`webhooks: ${event} has no Delighted shape`);
+  return delightedResponseBody(event, id, about.survey, about.response, about.person);
+}
+
+async function delightedPerson(db: D1Database, recipient: string): Promise<DelightedPerson | null> {
+  const view = await getPersonView(db, recipient);
+  return view ? presentPerson(view) : null;
 }
 
 async function enqueue(db: D1Database, planned: { endpoint: Subscriber; delivery: NewDelivery }[], outbox: Outbox | undefined): Promise<number> {
@@ -83,7 +109,7 @@ async function enqueue(db: D1Database, planned: { endpoint: Subscriber; delivery
   const inserted = await insertDeliveries(db, planned.map((p) => p.delivery));
   const ready: ReadyDelivery[] = planned
     .filter((p) => inserted.has(p.delivery.id))
-    .map(({ endpoint, delivery }) => ({ id: delivery.id, url: endpoint.url, secret: endpoint.secret, body: delivery.body, attempts: 0 }));
+    .map(({ endpoint, delivery }) => ({ id: delivery.id, url: endpoint.url, secret: endpoint.secret, format: endpoint.format, body: delivery.body, attempts: 0 }));
   outbox?.send(ready);
   return inserted.size;
 }
@@ -93,7 +119,8 @@ async function enqueue(db: D1Database, planned: { endpoint: Subscriber; delivery
  * and period, so a drop found again by later ticks is announced once. The cron's delivery run sends it.
  */
 export async function emitMetricDrop(env: Pick<Env, "DB">, survey: SurveyFacts, drop: MetricDrop, now = Date.now()): Promise<number> {
-  const endpoints = (await subscribersOf(env.DB, survey.id)).filter((e) => e.events.includes("metric.drop"));
+  // Delighted had no metric alert: a delighted endpoint cannot subscribe to it (functions/api/webhooks.ts).
+  const endpoints = (await subscribersOf(env.DB, survey.id)).flatMap((e) => (e.events.includes("metric.drop") && e.format !== "delighted" ? [{ ...e, format: e.format }] : []));
   return enqueue(
     env.DB,
     endpoints.map((endpoint) => ({

@@ -2,7 +2,7 @@ import { isDevelopment } from "../http/environment";
 import { checkWebhookUrl, type WebhookUrlRules } from "../security/webhook-url";
 import { type AttemptOutcome, claimDueDeliveries, pruneDeliveries, type ReadyDelivery, recordAttempts } from "../storage/webhooks";
 import { afterAttempt } from "./retry";
-import { signWebhook } from "./signing";
+import { DELIGHTED_SIGNATURE_HEADER, delightedSignature, signWebhook } from "./signing";
 
 /**
  * Sending: one signed POST per attempt, results written back in one batch. Nothing here logs a URL
@@ -35,7 +35,8 @@ export async function attemptDelivery(send: Send, delivery: ReadyDelivery, now: 
   // does not allow (http://127.0.0.1 once deployed), is never called. The reason stays generic.
   const target = checkWebhookUrl(delivery.url, rules);
   if (!target.ok) return { at: now, status: null, error: "refused", duration_ms: 0 };
-  const headers = await signWebhook(delivery.secret, delivery.id, Math.floor(now / 1000), delivery.body);
+  const headers: Record<string, string> = { ...(await signWebhook(delivery.secret, delivery.id, Math.floor(now / 1000), delivery.body)) };
+  if (delivery.format === "delighted") headers[DELIGHTED_SIGNATURE_HEADER] = await delightedSignature(delivery.secret, delivery.body);
   const started = Date.now();
   try {
     // The URL as judged: what is called is exactly what was checked.

@@ -4,7 +4,7 @@ import { isLowScore } from "../scoring/summary";
 
 /** Which webhook events exist and when a stored response change raises them. Pure. */
 
-export type ResponseEvent = Exclude<WebhookEvent, "metric.drop">;
+export type ResponseEvent = Extract<WebhookEvent, "response.created" | "response.updated" | "response.low_score">;
 
 export interface PlannedEvent {
   event: ResponseEvent;

@@ -1,16 +1,18 @@
 import { isoTime } from "../http/time";
 import type { Status } from "../storage/responses";
+import type { SuppressionSource } from "../storage/suppressions";
 import type { ResponseSnapshot, ResponseState, SurveyFacts, WebhookEvent, WebhookFormat } from "../storage/webhooks";
 import type { HeadlineUnit } from "../scoring/summary";
 import type { ResponseEvent } from "./events";
 
 /**
  * The bodies a webhook endpoint receives: the Standard Webhooks envelope `{ type, timestamp, data }`,
- * or for `format: "slack"` a Slack message `{ text }`. Pure; the exact string is stored with the
- * delivery, so every retry sends (and signs) the same bytes.
+ * or for `format: "slack"` a Slack message `{ text }` (Delighted's shape: ./delighted-events.ts). Pure;
+ * the exact string is stored with the delivery, so every retry sends (and signs) the same bytes.
  */
 
-
+/** The formats written here. */
+export type EnvelopeFormat = Exclude<WebhookFormat, "delighted">;
 
 /** What the weekly drop check reports (functions/scoring/drop.ts decides it; docs/rollups-and-metrics.md). */
 export interface MetricDrop {
@@ -44,7 +46,7 @@ function envelope(type: WebhookEvent, at: number, data: object): string {
 }
 
 export function responseBody(
-  format: WebhookFormat,
+  format: EnvelopeFormat,
   event: ResponseEvent,
   survey: SurveyFacts,
   response: ResponseSnapshot,
@@ -60,9 +62,27 @@ export function responseBody(
   });
 }
 
-export function dropBody(format: WebhookFormat, survey: SurveyFacts, drop: MetricDrop, at: number): string {
+export function dropBody(format: EnvelopeFormat, survey: SurveyFacts, drop: MetricDrop, at: number): string {
   if (format === "slack") return JSON.stringify({ text: dropSlackText(survey, drop) });
   return envelope("metric.drop", at, { survey: surveyOf(survey), ...drop });
+}
+
+/** An address put on the unsubscribe list, with whoever Tapscore knows by it. */
+export interface Unsubscribed {
+  /** Lower-cased, as the list keeps it. */
+  email: string;
+  /** The person's recipient id; null when no person has the address. */
+  recipient: string | null;
+  /** The survey whose message or key it came through; null when none (Tapscore's API). */
+  survey: SurveyFacts | null;
+  /** link: the person's unsubscribe link; api: a team's call, through either API. */
+  source: SuppressionSource;
+}
+
+export function unsubscribeBody(format: EnvelopeFormat, unsubscribed: Unsubscribed, at: number): string {
+  if (format === "slack") return JSON.stringify({ text: unsubscribeSlackText(unsubscribed) });
+  const { survey, ...rest } = unsubscribed;
+  return envelope("unsubscribe.created", at, { ...rest, survey: survey ? surveyOf(survey) : null });
 }
 
 /** Slack mrkdwn treats only these three as control characters. */
@@ -92,6 +112,11 @@ function responseSlackText(event: ResponseEvent, survey: SurveyFacts, response: 
     .map((line) => `> ${line}`)
     .join("\n");
   return `${head}\n${quoted}`;
+}
+
+function unsubscribeSlackText({ email, survey }: Unsubscribed): string {
+  const where = survey ? ` from *${escapeSlack(survey.name)}*` : "";
+  return `:no_bell: ${escapeSlack(email)} unsubscribed${where}: Tapscore sends them no more survey emails.`;
 }
 
 function dropSlackText(survey: SurveyFacts, drop: MetricDrop): string {

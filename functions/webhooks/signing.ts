@@ -1,4 +1,4 @@
-import { hmacSha256, randomBytes } from "../security/secrets";
+import { hmacSha256, randomBytes, toHex } from "../security/secrets";
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com): the secret is `whsec_` + base64 of
@@ -27,4 +27,15 @@ export async function signWebhook(secret: string, id: string, timestamp: number,
   if (!secret.startsWith(SECRET_PREFIX)) throw new Error("webhook secret: not a whsec_ secret");
   const mac = await hmacSha256(fromBase64(secret.slice(SECRET_PREFIX.length)), `${id}.${timestamp}.${body}`);
   return { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": `v1,${toBase64(mac)}` };
+}
+
+/**
+ * Delighted's header for a `format: "delighted"` endpoint, so a receiver's Delighted check keeps working:
+ * hex HMAC-SHA256 of the body, keyed with the secret as shown at creation (the whole `whsec_…` text).
+ */
+export const DELIGHTED_SIGNATURE_HEADER = "x-delighted-webhook-signature";
+
+export async function delightedSignature(secret: string, body: string): Promise<string> {
+  // As bytes: hmacSha256 keeps the keys of text secrets, meant for the deployment's few fixed ones.
+  return toHex(await hmacSha256(new TextEncoder().encode(secret), body));
 }

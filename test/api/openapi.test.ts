@@ -13,18 +13,27 @@ function documentedOperations(): string[] {
   return Object.entries(doc.paths).flatMap(([path, item]) => METHODS.filter((m) => m in item).map((m) => `${m.toUpperCase()} ${path}`));
 }
 
-/** The same for every route the router answers, with :param written as {param}. */
+/** The same for every route the router answers, with :param written as {param}; the Delighted routes' `.json` aliases apart. */
 function routedOperations(): string[] {
-  return (router.routes as RouteEntry[]).map(([method, , , path]) => `${method} ${openApiPath(path ?? "")}`);
+  return (router.routes as RouteEntry[]).map(([method, , , path]) => `${method} ${openApiPath(path ?? "")}`).filter((op) => !isJsonAlias(op));
 }
 
-type Operation = { operationId: string; security?: { bearer: string[] }[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
+const isJsonAlias = (operation: string) => operation.includes(" /v1/") && operation.endsWith(".json");
+
+type Operation = { operationId: string; security?: ({ bearer: string[] } | { delighted: string[] })[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
 const operations = Object.values(doc.paths).flatMap((item) => Object.values(item as Record<string, Operation>));
 
 describe("the OpenAPI document", () => {
   it("describes exactly the routes the router answers", () => {
     expect(documentedOperations().sort()).toEqual(routedOperations().sort());
     expect(routedOperations()).toHaveLength(ROUTES.length);
+  });
+
+  it("serves every Delighted-compatible route at its path with .json too, and nothing else so", () => {
+    const aliases = (router.routes as RouteEntry[]).map(([method, , , path]) => `${method} ${openApiPath(path ?? "")}`).filter(isJsonAlias);
+    const delighted = ROUTES.filter((r) => r.delighted).map((r) => `${r.method.toUpperCase()} ${openApiPath(r.path)}.json`);
+    expect(delighted.length).toBeGreaterThan(10);
+    expect(aliases.sort()).toEqual(delighted.sort());
   });
 
   it("is served as OpenAPI 3.1 with a unique operationId per operation", async () => {
@@ -54,8 +63,18 @@ describe("the OpenAPI document", () => {
   });
 
   it("lists 401 and 403 wherever a scope is needed, and 429 on every API operation", () => {
-    for (const op of operations.filter((o) => o.security)) {
+    for (const op of operations.filter((o) => o.security?.some((s) => "bearer" in s))) {
       expect(Object.keys(op.responses), op.operationId).toEqual(expect.arrayContaining(["401", "403", "429"]));
+    }
+  });
+
+  it("lists 401 and 429 on every Delighted-compatible operation, and never 204 (its clients raise on it)", () => {
+    const delighted = operations.filter((o) => o.security?.some((s) => "delighted" in s));
+    expect(delighted.map((o) => o.operationId).sort()).toEqual(ROUTES.filter((r) => r.delighted).map((r) => r.operationId).sort());
+    for (const op of delighted) {
+      expect(Object.keys(op.responses), op.operationId).toEqual(expect.arrayContaining(["401", "429"]));
+      const successes = Object.keys(op.responses).filter((s) => s.startsWith("2"));
+      expect(successes.every((s) => ["200", "201", "202"].includes(s)), op.operationId).toBe(true);
     }
   });
 });

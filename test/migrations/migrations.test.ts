@@ -1,7 +1,10 @@
 import { applyD1Migrations, env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { surveysWithRetention } from "../../functions/storage/retention";
 import { getSurvey, listSurveys, updateSurvey } from "../../functions/storage/surveys";
+
+// Each test builds and compares whole databases: seconds each on a busy 2-core machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 /**
  * migrations/ is how every database is built and upgraded; schema.sql is the readable current schema.
@@ -228,9 +231,14 @@ describe("upgrading a database made by the first release", () => {
 
     expect(await schemaOf(db)).toEqual(await currentSchema());
     const after = await contentsOf(db, tables);
-    for (const table of tables.filter((t) => t !== "surveys" && t !== "erasures")) expect(after[table], table).toEqual(before[table]);
+    for (const table of tables.filter((t) => t !== "surveys" && t !== "erasures" && t !== "api_keys")) expect(after[table], table).toEqual(before[table]);
     // 0003 counts erased messages too; erasures made before it removed none.
     expect(after.erasures).toEqual(before.erasures!.map((row) => JSON.stringify({ ...(JSON.parse(row) as Row), sends: 0 })));
+    // 0004 binds Delighted-style keys to a survey; the keys made before it are Tapscore keys.
+    expect(after.api_keys).toEqual(before.api_keys!.map((row) => JSON.stringify({ ...(JSON.parse(row) as Row), delighted_survey: null })));
+    // 0004 rebuilt webhooks to widen its format CHECK: the rows are the same, and the new format is allowed.
+    await db.prepare("UPDATE webhooks SET format = 'delighted' WHERE rowid = (SELECT min(rowid) FROM webhooks)").run();
+    await expect(db.prepare("UPDATE webhooks SET format = 'xml'").run()).rejects.toThrow(/CHECK constraint/);
 
     const surveys = await rows(db, "SELECT * FROM surveys ORDER BY id");
     expect(surveys).toHaveLength(3);

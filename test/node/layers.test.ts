@@ -11,8 +11,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["index.ts", "scheduled.ts"],
   // The route table, the router made from it and the OpenAPI document made from it.
   ["router.ts", "routes.ts", "openapi.ts"],
-  // HTTP faces: the developer API, the respondent pages, the gated internal reports.
-  ["api", "respondent", "internal"],
+  // HTTP faces: the developer API, the respondent pages, the gated internal reports, the Delighted-compatible API.
+  ["api", "respondent", "internal", "delighted"],
   // The work: counting choices, ingestion, the queue, rollups, metrics, alerts, webhooks, exports, sending…
   ["auth", "counting", "ingest", "queue", "rollups", "metrics", "alerts", "webhooks", "exports", "reports", "retention", "sending"],
   // Storage: every SQL statement, and the words its columns hold.
@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /** Pure modules: no storage, no bindings, no network. They carry the most tests. */
-const PURE = ["scoring", "i18n", "links", "counting/counting-rule.ts", "counting/request-signals.ts", "rollups/days.ts", "rollups/buckets.ts", "rollups/plan.ts", "webhooks/events.ts", "webhooks/payloads.ts", "webhooks/retry.ts", "security/webhook-url.ts", "sending/message.ts", "sending/schedule.ts", "sending/backoff.ts", "sending/email-errors.ts"];
+const PURE = ["scoring", "i18n", "links", "counting/counting-rule.ts", "counting/request-signals.ts", "rollups/days.ts", "rollups/buckets.ts", "rollups/plan.ts", "webhooks/events.ts", "webhooks/payloads.ts", "webhooks/delighted-events.ts", "webhooks/delighted-format.ts", "webhooks/retry.ts", "security/webhook-url.ts", "sending/message.ts", "sending/schedule.ts", "sending/backoff.ts", "sending/email-errors.ts"];
 
 const root = resolve(import.meta.dirname, "../../functions");
 

@@ -113,7 +113,7 @@ describe("an attempt through the cron's scheduled handler", () => {
 });
 
 describe("attemptDelivery alone", () => {
-  const delivery = { id: "msg_attempt_errors", url: URL_OK, secret: `whsec_${btoa("0123456789abcdef0123456789abcdef")}`, body: '{"type":"test"}', attempts: 0 };
+  const delivery = { id: "msg_attempt_errors", url: URL_OK, secret: `whsec_${btoa("0123456789abcdef0123456789abcdef")}`, format: "standard" as const, body: '{"type":"test"}', attempts: 0 };
   const rules = { localDevelopment: false };
   const NOW = Date.UTC(2026, 0, 1);
 
