@@ -1,4 +1,5 @@
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect, vi } from "vitest";
+import type { Send } from "../../functions/webhooks/deliver";
 import { api } from "./api";
 
 /** One delivery as GET /api/v1/webhooks/{id}/deliveries shows it (the fields the tests read). */
@@ -32,4 +33,32 @@ export async function attempted(webhookId: string, count: number): Promise<Deliv
 export async function deleteAllWebhooks(): Promise<void> {
   const { webhooks } = (await (await api("GET", "/api/v1/webhooks")).json()) as { webhooks: { id: string }[] };
   for (const webhook of webhooks) await api("DELETE", `/api/v1/webhooks/${webhook.id}`);
+}
+
+export interface ReceivedDelivery {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Stands in for every webhook endpoint of a test file: the Worker's outbound fetch and the `receiver`
+ * handed to deliverDueWebhooks both record the request and answer 200. Each test starts with nothing
+ * received; the webhooks it made are deleted after it.
+ */
+export function recordingReceiver(): { received: ReceivedDelivery[]; receiver: Send } {
+  const received: ReceivedDelivery[] = [];
+  const receiver: Send = async (url, init) => {
+    received.push({ url, headers: Object.fromEntries(new Headers(init.headers).entries()), body: String(init.body) });
+    return new Response("ok", { status: 200 });
+  };
+  beforeEach(() => {
+    received.length = 0;
+    vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => receiver(String(input instanceof Request ? input.url : input), init ?? {}));
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await deleteAllWebhooks();
+  });
+  return { received, receiver };
 }

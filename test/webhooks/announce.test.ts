@@ -1,11 +1,10 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../functions/index";
 import { SETTLE_MS } from "../../functions/counting/record";
-import type { Send } from "../../functions/webhooks/deliver";
 import { api } from "../helpers/api";
 import { createSurvey, invite, PERSON, responseOf, visit } from "../helpers/respondent";
-import { attempted, deleteAllWebhooks, deliveries } from "../helpers/webhooks";
+import { attempted, deliveries, recordingReceiver, type ReceivedDelivery } from "../helpers/webhooks";
 
 /**
  * Every path that creates or changes a counted response announces it the same way: here ingestion
@@ -13,26 +12,8 @@ import { attempted, deleteAllWebhooks, deliveries } from "../helpers/webhooks";
  * forms and their settling are in delivery.test.ts; the queue path in test/queue/.
  */
 
-interface Received {
-  url: string;
-  body: string;
-}
 
-let received: Received[] = [];
-
-const receiver: Send = async (url, init) => {
-  received.push({ url, body: String(init.body) });
-  return new Response("ok", { status: 200 });
-};
-
-beforeEach(() => {
-  received = [];
-  vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => receiver(String(input instanceof Request ? input.url : input), init ?? {}));
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await deleteAllWebhooks();
-});
+const { received } = recordingReceiver();
 
 const SURVEY = "announced";
 
@@ -56,7 +37,7 @@ async function cronTick(): Promise<void> {
 const ingest = (body: Record<string, unknown>, key: string = crypto.randomUUID()) =>
   api("POST", `/api/v1/surveys/${SURVEY}/responses`, { body, headers: { "idempotency-key": key } });
 
-const typesOf = (list: readonly Received[]) => list.map((r) => (JSON.parse(r.body) as { type: string }).type).sort();
+const typesOf = (list: readonly ReceivedDelivery[]) => list.map((r) => (JSON.parse(r.body) as { type: string }).type).sort();
 
 describe("an ingested score", () => {
   it("is announced as response.created and response.low_score at once, once", async () => {

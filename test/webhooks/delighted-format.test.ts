@@ -1,37 +1,18 @@
 import { env } from "cloudflare:test";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SETTLE_MS } from "../../functions/counting/record";
-import { deliverDueWebhooks, type Send } from "../../functions/webhooks/deliver";
+import { deliverDueWebhooks } from "../../functions/webhooks/deliver";
 import { api, errorOf } from "../helpers/api";
 import { createSurvey, invite, nonceOf, PERSON, postBody, postForm, responseOf, visit, type Invited } from "../helpers/respondent";
-import { attempted, deleteAllWebhooks, deliveries } from "../helpers/webhooks";
+import { attempted, deliveries, recordingReceiver } from "../helpers/webhooks";
 
 /**
  * The `delighted` webhook format and the `unsubscribe.created` event, through the Worker: a tap or a
  * comment, the unsubscribe link and the unsubscribes API, down to the body a receiver gets.
  */
 
-interface Received {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
 
-let received: Received[] = [];
-
-const receiver: Send = async (url, init) => {
-  received.push({ url, headers: Object.fromEntries(new Headers(init.headers).entries()), body: String(init.body) });
-  return new Response("ok", { status: 200 });
-};
-
-beforeEach(() => {
-  received = [];
-  vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => receiver(String(input instanceof Request ? input.url : input), init ?? {}));
-});
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await deleteAllWebhooks();
-});
+const { received, receiver } = recordingReceiver();
 
 beforeAll(async () => {
   await createSurvey("dl-hooked");
@@ -217,14 +198,14 @@ describe("unsubscribe.created", () => {
     expect(bodyAt("https://hooks.example.com/api-dl")).toMatchObject({ event_type: "unsubscribe.created", event_data: { email: "nobody@example.com" } });
     expect(Object.keys((bodyAt("https://hooks.example.com/api-dl") as { event_data: object }).event_data)).toEqual(["email"]);
 
-    received = [];
+    received.length = 0;
     expect((await api("POST", "/api/v1/unsubscribes", { body: { email: "CY@example.com" } })).status).toBe(201);
     await deliverDueWebhooks(env, Date.now() + 1_000, receiver);
     expect(bodyAt("https://hooks.example.com/api-std")).toMatchObject({ data: { email: "cy@example.com", recipient: "dl-cy" } });
     expect(bodyAt("https://hooks.example.com/api-dl")).toMatchObject({ event_data: { id: "dl-cy", email: "cy@example.com", name: "Cy", created_at: personCreated } });
 
     // Already on the list: 200 with the first record, and no event.
-    received = [];
+    received.length = 0;
     expect((await api("POST", "/api/v1/unsubscribes", { body: { email: "cy@example.com" } })).status).toBe(200);
     expect(await deliverDueWebhooks(env, Date.now() + 1_000, receiver)).toMatchObject({ attempted: 0 });
     expect(await deliveries(boundToASurvey.id)).toHaveLength(2);
