@@ -31,6 +31,10 @@ export const SurveyView = v.object({
   target: v.nullable(v.object({ value: v.number(), by: IsoDay })),
   benchmark: v.nullable(v.object({ value: v.number(), label: v.string() })),
   follow_up: perLocale,
+  follow_ups: v.pipe(
+    v.object({ low: v.optional(perLocale), middle: v.optional(perLocale), high: v.optional(perLocale) }),
+    v.description("The question after a low, middle or high score, per language; where absent, follow_up, else Tapscore's default for the score's sentiment."),
+  ),
   retain_days: v.nullable(v.pipe(v.number(), v.integer())),
   email: v.object({ sender_name: v.nullable(v.string()), reply_to: v.nullable(v.string()), subject: perLocale, intro: perLocale }),
   recurrence: v.nullable(

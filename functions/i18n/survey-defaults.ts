@@ -40,10 +40,27 @@ export const DEFAULT_QUESTIONS: Record<Metric, Record<Locale, string>> = {
   },
 };
 
-export const DEFAULT_FOLLOW_UP: Record<Locale, string> = {
-  en: "What could we do better?",
-  nl: "Wat kunnen we beter doen?",
-  de: "Was können wir besser machen?",
-  sv: "Vad kan vi göra bättre?",
-  pl: "Co możemy zrobić lepiej?",
+/** The follow-up question by how the chosen score feels (functions/surveys/sentiment.ts), per language. */
+export const DEFAULT_FOLLOW_UPS: Record<"low" | "middle" | "high", Record<Locale, string>> = {
+  low: {
+    en: "What went wrong, and what could we do better?",
+    nl: "Wat ging er mis, en wat kunnen we beter doen?",
+    de: "Was ist schiefgelaufen, und was können wir besser machen?",
+    sv: "Vad gick fel, och vad kan vi göra bättre?",
+    pl: "Co poszło nie tak i co możemy poprawić?",
+  },
+  middle: {
+    en: "What would have made it better?",
+    nl: "Wat had het beter gemaakt?",
+    de: "Was hätte es besser gemacht?",
+    sv: "Vad hade gjort det bättre?",
+    pl: "Co sprawiłoby, że byłoby lepiej?",
+  },
+  high: {
+    en: "Glad to hear it! What did you like most?",
+    nl: "Fijn om te horen! Wat vond u het beste?",
+    de: "Schön zu hören! Was hat Ihnen am besten gefallen?",
+    sv: "Vad roligt! Vad uppskattade du mest?",
+    pl: "Miło nam! Co podobało ci się najbardziej?",
+  },
 };

@@ -6,11 +6,11 @@ import { escapeHtml } from "../http/html";
 import type { Locale } from "../i18n/locales";
 import { COMMENT_MAX_LENGTH } from "../counting/comment";
 import { format, messages, scaleLabels, type ErrorKind } from "../i18n/respondent-messages";
-import { DEFAULT_FOLLOW_UP } from "../i18n/survey-defaults";
 import { surveyQuestion } from "../i18n/survey-question";
+import { followUpQuestion } from "../surveys/follow-up";
 import type { Survey } from "../surveys/survey-input";
 
-export type PageSurvey = Pick<Survey, "metric" | "scale" | "question" | "locale" | "attribute" | "follow_up">;
+export type PageSurvey = Pick<Survey, "metric" | "scale" | "satisfied_min" | "question" | "locale" | "attribute" | "follow_up" | "follow_ups">;
 
 export interface ChoicePage {
   survey: PageSurvey;
@@ -26,16 +26,17 @@ export interface ChoicePage {
   notice?: "answerUpdated" | "commentSaved" | "commentTooLong" | "commentCut" | "tooLarge" | "commentUnreadable";
 }
 
-const STYLE = `:root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;--accent:#1a56db;--line:#d0d7de}
-@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9aa4ae;--accent:#6ea8fe;--line:#30363d}}
+/** Exported for the contrast test: every colour pair it sets meets WCAG AA, light and dark. */
+export const STYLE = `:root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;--accent:#1a56db;--on-accent:#fff;--line:#d0d7de}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9aa4ae;--accent:#6ea8fe;--on-accent:#0d1117;--line:#30363d}}
 body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:36rem;margin:0 auto;padding:1.5rem 1rem}h1{font-size:1.5rem;margin:.5rem 0}
 .status{font-weight:600}.muted{color:var(--muted)}fieldset{border:0;padding:0;margin:1.5rem 0}legend{font-weight:600;margin-bottom:.5rem}
 .scale{display:flex;flex-wrap:wrap;gap:.4rem}.scale button{min-width:2.9rem;min-height:2.9rem;padding:.35rem .6rem;border:2px solid var(--accent);border-radius:.5rem;background:transparent;color:var(--fg);font:inherit;cursor:pointer}
-.scale button[aria-pressed=true]{background:var(--accent);color:#fff;font-weight:700}.scale small{display:block;font-size:.75rem}
+.scale button[aria-pressed=true]{background:var(--accent);color:var(--on-accent);font-weight:700}.scale small{display:block;font-size:.75rem}
 .ends{display:flex;justify-content:space-between;font-size:.85rem;color:var(--muted)}
 label{display:block;font-weight:600;margin:1rem 0 .3rem}textarea{box-sizing:border-box;width:100%;min-height:7rem;font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
-.send{margin-top:.6rem;padding:.6rem 1.1rem;border:0;border-radius:.4rem;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer}
+.send{margin-top:.6rem;padding:.6rem 1.1rem;border:0;border-radius:.4rem;background:var(--accent);color:var(--on-accent);font:inherit;font-weight:600;cursor:pointer}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 
@@ -78,7 +79,7 @@ export function choicePage(page: ChoicePage): string {
   const legend = chosenPoint ? `${question} ${text.changeAnswer}` : question;
   const scaleForm = `<form method="post" action="${action}"><input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="action" value="choose"><fieldset><legend${chosenPoint ? "" : ' class="muted"'}>${escapeHtml(legend)}</legend><div class="scale">${buttons}</div>${ends}</fieldset></form>`;
 
-  const prompt = survey.follow_up[locale] ?? survey.follow_up[survey.locale] ?? DEFAULT_FOLLOW_UP[locale];
+  const prompt = chosenPoint ? followUpQuestion(survey, chosenPoint.score, locale) : "";
   const commentForm = chosenPoint
     ? `<form method="post" action="${action}"><input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="action" value="comment"><input type="hidden" name="score" value="${chosenPoint.score}"><label for="comment">${escapeHtml(prompt)}</label><textarea id="comment" name="comment" maxlength="${COMMENT_MAX_LENGTH}" aria-describedby="comment-hint">${escapeHtml(page.comment ?? "")}</textarea><p id="comment-hint" class="muted">${escapeHtml(format(text.commentHint, { max: COMMENT_MAX_LENGTH }, locale))}</p><button class="send" type="submit">${escapeHtml(text.sendComment)}</button></form>`
     : "";

@@ -29,6 +29,7 @@ export interface SurveyRow {
 interface SurveySettings {
   question: Survey["question"];
   follow_up: Survey["follow_up"];
+  follow_ups?: Survey["follow_ups"];
   segments: string[];
   target: Survey["target"];
   benchmark: Survey["benchmark"];
@@ -69,6 +70,7 @@ export function surveyFromRow(row: SurveyRow): StoredSurvey {
     target: settings.target,
     benchmark: settings.benchmark,
     follow_up: settings.follow_up,
+    follow_ups: settings.follow_ups ?? {},
     retain_days: row.retain_days,
     email: { ...DEFAULT_SURVEY_EMAIL, ...settings.email },
     recurrence: settings.recurrence ?? null,
@@ -85,6 +87,7 @@ function settingsOf(survey: Survey): string {
   const settings: SurveySettings = {
     question: survey.question,
     follow_up: survey.follow_up,
+    follow_ups: survey.follow_ups,
     segments: survey.segments,
     target: survey.target,
     benchmark: survey.benchmark,

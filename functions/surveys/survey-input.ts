@@ -4,6 +4,7 @@ import { calendarDay } from "../http/time";
 import { freeText } from "../http/text";
 import { parseOrThrow } from "../http/validate";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "../i18n/locales";
+import type { Sentiment } from "./follow-up";
 import {
   DEFAULT_HEADLINE,
   HEADLINES,
@@ -35,6 +36,8 @@ export interface Survey {
   target: { value: number; by: string } | null;
   benchmark: { value: number; label: string } | null;
   follow_up: Partial<Record<Locale, string>>;
+  /** The question after a low, middle or high score (functions/surveys/follow-up.ts), per language; absent: follow_up, else defaults by sentiment. */
+  follow_ups: Partial<Record<Sentiment, Partial<Record<Locale, string>>>>;
   /** Days raw comments and events are kept; null (or absent) keeps them. Scores and rollups are always kept. */
   retain_days?: number | null;
   /** The survey's emails (functions/sending/): texts per language, localized defaults where absent. */
@@ -110,6 +113,7 @@ const editable = {
   target: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), by: isoDay })),
   benchmark: nullable(v.strictObject({ value: v.pipe(v.number(), v.finite()), label: freeText(100) })),
   follow_up: perLocale(500),
+  follow_ups: v.strictObject({ low: v.optional(perLocale(500)), middle: v.optional(perLocale(500)), high: v.optional(perLocale(500)) }),
   retain_days: nullable(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(30, "must be at least 30"), v.maxValue(3650, "must be at most 3650"))),
   email: v.strictObject({
     sender_name: nullable(freeText(100)),
@@ -185,6 +189,7 @@ export function parseNewSurvey(body: unknown): Survey {
     target: input.target ?? null,
     benchmark: input.benchmark ?? null,
     follow_up: input.follow_up ?? {},
+    follow_ups: input.follow_ups ?? {},
     retain_days: input.retain_days ?? null,
     email: { ...DEFAULT_SURVEY_EMAIL, ...input.email },
     recurrence: input.recurrence ? { every_days: input.recurrence.every_days, window: input.recurrence.window ?? null } : null,

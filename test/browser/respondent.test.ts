@@ -61,7 +61,7 @@ describe("a person in Chromium", () => {
     expect(await page.getByRole("button", { name: "2 out of 5: Dissatisfied" }).getAttribute("aria-pressed")).toBe("true");
     expect((await responses()).get("alice")).toMatchObject({ score: 2, status: "counted", reason: "confirmed" });
 
-    await page.getByLabel("What could we do better?").fill("The <script>alert(1)</script> wait was long");
+    await page.getByLabel("What went wrong, and what could we do better?").fill("The <script>alert(1)</script> wait was long");
     await page.getByRole("button", { name: "Send comment" }).click();
     await page.waitForLoadState();
     expect(await page.getByText("Your comment has been saved.").count()).toBe(1);

@@ -25,6 +25,7 @@ function survey(metric: Metric, overrides: Partial<Survey> = {}): Survey {
     target: null,
     benchmark: null,
     follow_up: {},
+    follow_ups: {},
     email: { sender_name: null, reply_to: null, subject: {}, intro: {} },
     recurrence: null,
     reminder_after_days: null,
