@@ -35,6 +35,10 @@ export interface RespondentMessages {
   commentUnreadable: string;
   sendComment: string;
   commentSaved: string;
+  /** After a saved comment: the person is finished */
+  done: string;
+  /** Opens the saved comment's form again */
+  editComment: string;
   answerUpdated: string;
   saveAnswer: string;
   confirm: string;
@@ -60,6 +64,8 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentUnreadable: "Part of your comment could not be read, so nothing was saved. Please check it below and send it again.",
     sendComment: "Send comment",
     commentSaved: "Your comment has been saved.",
+    done: "That’s all — thank you! You can close this page.",
+    editComment: "Edit your comment",
     answerUpdated: "Your answer has been updated.",
     saveAnswer: "Save my answer",
     confirm: "Confirm",
@@ -106,6 +112,8 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentUnreadable: "Een deel van uw opmerking kon niet worden gelezen, dus er is niets opgeslagen. Controleer de opmerking hieronder en verstuur deze opnieuw.",
     sendComment: "Opmerking versturen",
     commentSaved: "Uw opmerking is opgeslagen.",
+    done: "Dat was het — bedankt! U kunt deze pagina sluiten.",
+    editComment: "Uw opmerking aanpassen",
     answerUpdated: "Uw antwoord is bijgewerkt.",
     saveAnswer: "Mijn antwoord opslaan",
     confirm: "Bevestigen",
@@ -152,6 +160,8 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentUnreadable: "Ein Teil Ihres Kommentars konnte nicht gelesen werden, daher wurde nichts gespeichert. Bitte prüfen Sie ihn unten und senden Sie ihn erneut.",
     sendComment: "Kommentar senden",
     commentSaved: "Ihr Kommentar wurde gespeichert.",
+    done: "Das war’s – vielen Dank! Sie können diese Seite schließen.",
+    editComment: "Kommentar bearbeiten",
     answerUpdated: "Ihre Antwort wurde aktualisiert.",
     saveAnswer: "Meine Antwort speichern",
     confirm: "Bestätigen",
@@ -198,6 +208,8 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentUnreadable: "En del av kommentaren kunde inte läsas, så inget sparades. Kontrollera den nedan och skicka igen.",
     sendComment: "Skicka kommentar",
     commentSaved: "Din kommentar har sparats.",
+    done: "Det var allt – tack! Du kan stänga sidan.",
+    editComment: "Ändra din kommentar",
     answerUpdated: "Ditt svar har uppdaterats.",
     saveAnswer: "Spara mitt svar",
     confirm: "Bekräfta",
@@ -246,6 +258,8 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     commentUnreadable: "Części komentarza nie udało się odczytać, więc nic nie zostało zapisane. Sprawdź go poniżej i wyślij ponownie.",
     sendComment: "Wyślij komentarz",
     commentSaved: "Komentarz został zapisany.",
+    done: "To wszystko — dziękujemy! Możesz zamknąć tę stronę.",
+    editComment: "Edytuj komentarz",
     answerUpdated: "Twoja odpowiedź została zaktualizowana.",
     saveAnswer: "Zapisz moją odpowiedź",
     confirm: "Potwierdź",

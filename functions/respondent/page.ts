@@ -32,9 +32,12 @@ export const STYLE = `:root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--mut
 body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:36rem;margin:0 auto;padding:1.5rem 1rem}h1{font-size:1.5rem;margin:.5rem 0}
 .status{font-weight:600}.muted{color:var(--muted)}fieldset{border:0;padding:0;margin:1.5rem 0}legend{font-weight:600;margin-bottom:.5rem}
-.scale{display:flex;flex-wrap:wrap;gap:.4rem}.scale button{min-width:2.9rem;min-height:2.9rem;padding:.35rem .6rem;border:2px solid var(--accent);border-radius:.5rem;background:transparent;color:var(--fg);font:inherit;cursor:pointer}
-.scale button[aria-pressed=true]{background:var(--accent);color:var(--on-accent);font-weight:700}.scale small{display:block;font-size:.75rem}
-.ends{display:flex;justify-content:space-between;font-size:.85rem;color:var(--muted)}
+.scale{display:grid;grid-template-columns:repeat(var(--n),minmax(0,1fr));gap:.3rem}.n5{--n:5}.n7{--n:7}.n10{--n:10}.n11{--n:11}
+@media (max-width:24rem){.n10{--n:5}.n11{--n:6}}
+.scale button{min-height:2.9rem;padding:.35rem 0;border:2px solid var(--accent);border-radius:.5rem;background:transparent;color:var(--fg);font:inherit;cursor:pointer}
+.scale button[aria-pressed=true]{background:var(--accent);color:var(--on-accent);font-weight:700}
+.ends{display:flex;justify-content:space-between;gap:1rem;margin-top:.3rem;font-size:.85rem;color:var(--muted)}.ends span:last-child{text-align:right}
+details{margin:1rem 0}summary{cursor:pointer;color:var(--accent);font-weight:600}
 label{display:block;font-weight:600;margin:1rem 0 .3rem}textarea{box-sizing:border-box;width:100%;min-height:7rem;font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
 .send{margin-top:.6rem;padding:.6rem 1.1rem;border:0;border-radius:.4rem;background:var(--accent);color:var(--on-accent);font:inherit;font-weight:600;cursor:pointer}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
@@ -57,32 +60,35 @@ export function choicePage(page: ChoicePage): string {
   const action = `/r/${encodeURIComponent(token)}`;
   const chosenPoint = points.find((p) => p.score === chosen);
 
-  const heading = chosenPoint ? `<h1>${escapeHtml(text.thankYou)}</h1>` : `<h1>${escapeHtml(question)}</h1>`;
+  const done = page.notice === "commentSaved";
+  const heading = chosenPoint ? `<h1>${escapeHtml(text.thankYou)}</h1><p class="muted">${escapeHtml(question)}</p>` : `<h1>${escapeHtml(question)}</h1>`;
   const answer = chosenPoint
     ? `<p class="status" role="status">${escapeHtml(format(text.yourAnswer, { score: chosenPoint.label ? `${chosenPoint.score} – ${chosenPoint.label}` : chosenPoint.score }, locale))}</p>`
     : "";
   const notice = page.notice
-    ? `<p class="status" role="${page.notice === "answerUpdated" || page.notice === "commentSaved" ? "status" : "alert"}">${escapeHtml(format(text[page.notice], { max: COMMENT_MAX_LENGTH }, locale))}</p>`
+    ? `<p class="status" role="${page.notice === "answerUpdated" || page.notice === "commentSaved" ? "status" : "alert"}">${escapeHtml(format(text[page.notice], { max: COMMENT_MAX_LENGTH }, locale))}${done ? ` ${escapeHtml(text.done)}` : ""}</p>`
     : "";
-  const worded = points.every((p) => p.label !== null);
+  // Every score one equal button showing its number; the words are in each button's name and under the ends.
   const buttons = points
     .map((p) => {
       const name = p.label
         ? format(text.scoreOutOfWithLabel, { score: p.score, max, label: p.label }, locale)
         : format(text.scoreOutOf, { score: p.score, max }, locale);
-      const label = worded && p.label ? `<small>${escapeHtml(p.label)}</small>` : "";
       // The spoken name starts with the visible number, so "click 4" works for voice control too.
-      return `<button name="score" value="${p.score}" aria-pressed="${p.score === chosen}"><span aria-hidden="true">${p.score}${label}</span><span class="sr">${escapeHtml(name)}</span></button>`;
+      return `<button name="score" value="${p.score}" aria-pressed="${p.score === chosen}"><span aria-hidden="true">${p.score}</span><span class="sr">${escapeHtml(name)}</span></button>`;
     })
     .join("");
-  const ends = worded ? "" : `<div class="ends" aria-hidden="true"><span>${escapeHtml(points[0]!.label ?? "")}</span><span>${escapeHtml(points.at(-1)!.label ?? "")}</span></div>`;
-  const legend = chosenPoint ? `${question} ${text.changeAnswer}` : question;
-  const scaleForm = `<form method="post" action="${action}"><input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="action" value="choose"><fieldset><legend${chosenPoint ? "" : ' class="muted"'}>${escapeHtml(legend)}</legend><div class="scale">${buttons}</div>${ends}</fieldset></form>`;
+  const ends = `<div class="ends" aria-hidden="true"><span>${escapeHtml(points[0]!.label ?? "")}</span><span>${escapeHtml(points.at(-1)!.label ?? "")}</span></div>`;
+  // The heading already asks the question on the bare scale: the legend names the group for screen readers only.
+  const legend = chosenPoint ? `<legend>${escapeHtml(text.changeAnswer)}</legend>` : `<legend class="sr">${escapeHtml(question)}</legend>`;
+  const scaleForm = `<form method="post" action="${action}"><input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="action" value="choose"><fieldset>${legend}<div class="scale n${points.length}">${buttons}</div>${ends}</fieldset></form>`;
 
   const prompt = chosenPoint ? followUpQuestion(survey, chosenPoint.score, locale) : "";
-  const commentForm = chosenPoint
+  const commentFields = chosenPoint
     ? `<form method="post" action="${action}"><input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="action" value="comment"><input type="hidden" name="score" value="${chosenPoint.score}"><label for="comment">${escapeHtml(prompt)}</label><textarea id="comment" name="comment" maxlength="${COMMENT_MAX_LENGTH}" aria-describedby="comment-hint">${escapeHtml(page.comment ?? "")}</textarea><p id="comment-hint" class="muted">${escapeHtml(format(text.commentHint, { max: COMMENT_MAX_LENGTH }, locale))}</p><button class="send" type="submit">${escapeHtml(text.sendComment)}</button></form>`
     : "";
+  // Finished: the comment is saved, so its form folds away behind a summary and can still be opened.
+  const commentForm = done && commentFields ? `<details><summary>${escapeHtml(text.editComment)}</summary>${commentFields}</details>` : commentFields;
 
   // After a choice the comment comes first; the scale stays below for a change of mind.
   const body = `${heading}${answer}${notice}${commentForm}${scaleForm}<script>${BEACON_SCRIPT}</script>`;

@@ -130,3 +130,61 @@ describe("what is not a person", () => {
     await context.close();
   });
 });
+
+describe("the respondent page's layout", () => {
+  interface Layout {
+    overflow: number;
+    widths: number[];
+    rows: number[][];
+    ends: { left: number; right: number; scaleLeft: number; scaleRight: number };
+  }
+
+  /** Facts of the bare scale as laid out: overflow past the viewport, each button's width, the scores per row, where the end labels sit. */
+  async function layoutOf(survey: string, width: number, colorScheme: "light" | "dark"): Promise<Layout> {
+    const [invited] = (await adminApi<{ invitations: Invited[] }>(server, "POST", `/api/v1/surveys/${survey}/invitations`, { recipients: [{ recipient: `layout-${width}-${colorScheme}` }] })).invitations;
+    const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme, userAgent: PERSON_UA });
+    const page = await context.newPage();
+    await page.goto(invited!.url);
+    const box = async (selector: string, index: number) => (await page.locator(selector).nth(index).boundingBox())!;
+    const count = await page.locator(".scale button").count();
+    const buttons = await Promise.all(
+      Array.from({ length: count }, async (_, i) => ({ score: Number(await page.locator(".scale button").nth(i).getAttribute("value")), box: await box(".scale button", i) })),
+    );
+    const rows = new Map<number, number[]>();
+    for (const { score, box: b } of buttons) rows.set(Math.round(b.y), [...(rows.get(Math.round(b.y)) ?? []), score]);
+    const [left, right, scale] = [await box(".ends span", 0), await box(".ends span", 1), await box(".scale", 0)];
+    const layout: Layout = {
+      overflow: (await page.evaluate<number>("document.documentElement.scrollWidth")) - width,
+      widths: buttons.map(({ box: b }) => Math.round(b.width)),
+      rows: [...rows.values()],
+      ends: { left: left.x, right: right.x + right.width, scaleLeft: scale.x, scaleRight: scale.x + scale.width },
+    };
+    await context.close();
+    return layout;
+  }
+
+  beforeAll(async () => {
+    await adminApi(server, "POST", "/api/v1/surveys", { id: "layout-nps", name: "NPS", metric: "nps", locale: "nl" });
+    await adminApi(server, "POST", "/api/v1/surveys", { id: "layout-csat", name: "CSAT", metric: "csat", locale: "de" });
+  });
+
+  it.each([320, 390, 1280])("puts NPS 0–10 on equal buttons without overflow at %i px, in two rows 0–5 and 6–10 only where one cannot fit", async (width) => {
+    for (const scheme of ["light", "dark"] as const) {
+      const layout = await layoutOf("layout-nps", width, scheme);
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(Math.max(...layout.widths) - Math.min(...layout.widths)).toBeLessThanOrEqual(1);
+      expect(Math.min(...layout.widths)).toBeGreaterThanOrEqual(24);
+      expect(layout.rows).toEqual(width < 384 ? [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10]] : [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
+      // "Zeer waarschijnlijk" ends where the scale ends, not under the middle.
+      expect(layout.ends.left).toBeCloseTo(layout.ends.scaleLeft, 0);
+      expect(layout.ends.right).toBeCloseTo(layout.ends.scaleRight, 0);
+    }
+  });
+
+  it("puts a worded scale in one row of equal buttons at 320 px", async () => {
+    const layout = await layoutOf("layout-csat", 320, "light");
+    expect(layout.overflow).toBeLessThanOrEqual(0);
+    expect(layout.rows).toEqual([[1, 2, 3, 4, 5]]);
+    expect(Math.max(...layout.widths) - Math.min(...layout.widths)).toBeLessThanOrEqual(1);
+  });
+});

@@ -43,7 +43,7 @@ describe("respondent messages", () => {
   it("names all the pages and buttons the respondent flow needs", () => {
     const keys: (keyof RespondentMessages)[] = [
       "pageTitle", "thankYou", "yourAnswer", "changeAnswer", "commentLabel", "commentHint", "sendComment",
-      "commentSaved", "answerUpdated", "saveAnswer", "confirm", "scoreOutOf",
+      "commentSaved", "done", "editComment", "answerUpdated", "saveAnswer", "confirm", "scoreOutOf",
     ];
     for (const key of keys) expect(messages("sv")[key]).toBeTruthy();
     expect(Object.keys(messages("de").errors).sort()).toEqual(["closed", "crossSite", "expired", "invalid", "serverError", "tooManyRequests"]);

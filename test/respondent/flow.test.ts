@@ -91,7 +91,9 @@ describe("a person's tap", () => {
     const html = await page.text();
     expect(new TextEncoder().encode(html).length).toBeLessThan(15_000);
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('value="4" aria-pressed="true"><span aria-hidden="true">4<small>Satisfied</small></span><span class="sr">4 out of 5: Satisfied</span>');
+    expect(html).toContain('value="4" aria-pressed="true"><span aria-hidden="true">4</span><span class="sr">4 out of 5: Satisfied</span>');
+    // Equal buttons show their numbers; the words of the ends stand under the ends.
+    expect(html).toContain('<div class="ends" aria-hidden="true"><span>Very dissatisfied</span><span>Very satisfied</span></div>');
     expect(html).toContain("What could we do better?");
     expect(await responseOf(invitation!.id)).toMatchObject({ score: 4, status: "counted", reason: "tap" });
 
@@ -105,6 +107,10 @@ describe("a person's tap", () => {
     const commentedHtml = await commented.text();
     expect(commentedHtml).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more");
     expect(commentedHtml).not.toContain("<script>alert");
+    // Finished: the page says so, folds the comment away (still editable) and keeps the scale for a change of mind.
+    expect(commentedHtml).toContain("Your comment has been saved. That’s all — thank you! You can close this page.</p>");
+    expect(commentedHtml).toMatch(/<details><summary>Edit your comment<\/summary><form method="post"[^>]*>.*<textarea id="comment"/);
+    expect(commentedHtml).toContain("<legend>Changed your mind? Choose another score</legend>");
     expect(await responseOf(invitation!.id)).toMatchObject({ score: 2, comment, status: "counted" });
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM responses WHERE invitation_id = ?1").bind(invitation!.id).first<{ n: number }>())!.n).toBe(1);
   });
@@ -115,7 +121,10 @@ describe("a person's tap", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).not.toContain('aria-pressed="true"');
-    expect(html).toContain("How satisfied are you with our service?");
+    // The question once on screen: the heading; the scale's legend says it to screen readers only.
+    expect(html).toContain("<h1>How satisfied are you with our service?</h1>");
+    expect(html).toContain('<legend class="sr">How satisfied are you with our service?</legend>');
+    expect(html).not.toContain("<details>");
     expect(await responseOf(invitation!.id)).toBeNull();
   });
 
