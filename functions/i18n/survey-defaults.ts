@@ -24,12 +24,14 @@ export const DEFAULT_QUESTIONS: Record<Metric, Record<Locale, string>> = {
     sv: "Hur enkelt var det att få det du behövde?",
     pl: "Jak łatwo było uzyskać to, czego potrzebowałeś?",
   },
+  // The attribute is a bare name ("Onboarding-Gespräch", "levertijd"): a sentence that puts it inside
+  // ("mit Onboarding-Gespräch") would need its article and case in every language, so it leads instead.
   rating: {
-    en: "How satisfied are you with {attribute}?",
-    nl: "Hoe tevreden bent u over {attribute}?",
-    de: "Wie zufrieden sind Sie mit {attribute}?",
-    sv: "Hur nöjd är du med {attribute}?",
-    pl: "Jak bardzo jesteś zadowolony z: {attribute}?",
+    en: "{attribute}: how satisfied are you?",
+    nl: "{attribute}: hoe tevreden bent u?",
+    de: "{attribute}: Wie zufrieden sind Sie?",
+    sv: "{attribute}: hur nöjd är du?",
+    pl: "{attribute}: jak to oceniasz?",
   },
   intent: {
     en: "How likely are you to buy from us again?",

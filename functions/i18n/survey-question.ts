@@ -18,6 +18,9 @@ interface QuestionSource {
  * callers escape it for HTML.
  */
 export function surveyQuestion(survey: QuestionSource, locale: Locale): string {
-  const template = survey.question[locale] ?? survey.question[survey.locale] ?? DEFAULT_QUESTIONS[survey.metric][locale];
-  return format(template, { attribute: survey.attribute ?? "" }, locale);
+  const own = survey.question[locale] ?? survey.question[survey.locale];
+  if (own !== undefined) return format(own, { attribute: survey.attribute ?? "" }, locale);
+  // Our defaults may open with the attribute: a sentence starts with a capital.
+  const filled = format(DEFAULT_QUESTIONS[survey.metric][locale], { attribute: survey.attribute ?? "" }, locale);
+  return filled.charAt(0).toLocaleUpperCase(locale) + filled.slice(1);
 }
