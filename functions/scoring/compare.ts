@@ -57,6 +57,7 @@ function restrictedMle(xA: number, nA: number, xB: number, nB: number, delta: nu
   const c = delta * delta + delta * (2 * p1 + theta + 1) + p1 + theta * p2;
   const d = -p1 * delta * (1 + delta);
   const v = b ** 3 / (27 * a ** 3) - (b * c) / (6 * a * a) + d / (2 * a);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: u's sign: with u negated, v/u^3 flips sign, acos(-y) = pi - acos(y), and -cos((2pi - acos y)/3) = cos((pi + acos y)/3), so 2u cos(w) is the same root
   const u = (v < 0 ? -1 : 1) * Math.sqrt(Math.max(0, (b * b) / (9 * a * a) - c / (3 * a)));
   const w = u === 0 ? Math.PI / 2 : (Math.PI + Math.acos(Math.max(-1, Math.min(1, v / u ** 3)))) / 3;
   const pB = Math.max(0, Math.min(1, 2 * u * Math.cos(w) - b / (3 * a)));
@@ -79,6 +80,7 @@ function scoreZ(xA: number, nA: number, xB: number, nB: number, delta: number): 
 function scoreBound(xA: number, nA: number, xB: number, nB: number, from: number, to: number, target: number): number {
   let lo = from;
   let hi = to;
+  // Stryker disable next-line LogicalOperator,UpdateOperator: iterations after the bracket has shrunk to adjacent doubles, or without the 200 cap (it always shrinks below 1e-15 within [-1, 1]), leave the same midpoint
   for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
     const mid = (lo + hi) / 2;
     if (scoreZ(xA, nA, xB, nB, mid) > target) lo = mid;

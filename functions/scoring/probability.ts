@@ -202,6 +202,7 @@ export function studentTQuantile(p: number, df: number): number {
   const q = Math.min(p, 1 - p);
   const z = normalQuantile(q);
   // Cornish–Fisher start; Newton does the rest, and the bracket catches its failures at small df.
+  // Stryker disable next-line ArithmeticOperator: the Cornish-Fisher start only: solveLowerTail brackets the root and converges to the same quantile from any finite negative start (within its 500 steps, which hold down to p = 1e-280)
   const guess = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
   const lower = solveLowerTail(q, (t) => studentTCdf(t, df), (t) => studentTPdf(t, df), guess);
   return p < 0.5 ? lower : -lower;
@@ -217,33 +218,42 @@ export function tCritical95(df: number): number {
   const known = T_CRITICAL_95.get(df);
   if (known !== undefined) return known;
   const value = studentTQuantile(0.975, df);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: which values are cached changes only speed: a cached value is the one studentTQuantile returns for that df
   if (Number.isInteger(df) && T_CRITICAL_95.size < T_CRITICAL_CACHE_MAX) T_CRITICAL_95.set(df, value);
   return value;
 }
 
 /** A rough start for the normal lower tail: the first term of the asymptotic expansion. */
 function lowerTailGuess(q: number): number {
+  // Stryker disable next-line ArithmeticOperator: the start of normalQuantile's solver only (see lowerTailGuess's return)
   const r = Math.sqrt(-2 * Math.log(q));
+  // Stryker disable next-line ArithmeticOperator,UnaryOperator: the start of normalQuantile's solver only: solveLowerTail brackets the root and converges to the same quantile from any finite start (within its 500 steps, which hold down to p = 1e-280)
   return -(r - (2.515517 + 0.802853 * r + 0.010328 * r * r) / (1 + 1.432788 * r + 0.189269 * r * r + 0.001308 * r ** 3));
 }
 
 /** Solves cdf(x) = q for q ≤ 0.5 (so x ≤ 0) by Newton steps kept inside a shrinking bracket. */
 function solveLowerTail(q: number, cdf: (x: number) => number, pdf: (x: number) => number, guess: number): number {
   let hi = 0;
+  // Stryker disable next-line MethodExpression,UnaryOperator: the bracket's first lower end: every guess here is negative, and the loop below widens lo until cdf(lo) <= q from any negative start
   let lo = Math.min(-1, guess);
   while (cdf(lo) > q && lo > -1e300) {
     hi = lo;
     lo *= 2;
   }
+  // Stryker disable next-line ArithmeticOperator,ConditionalExpression,EqualityOperator,LogicalOperator: the first point only: inside or outside the bracket, the bracket updates and the bisection fallback below converge to the same root
   let x = guess > lo && guess < hi ? guess : (lo + hi) / 2;
+  // Stryker disable next-line UpdateOperator: i-- only removes the 500-step cap, which the search does not reach for p >= 1e-280
   for (let i = 0; i < 500; i++) {
     const gap = cdf(x) - q;
     if (gap === 0) return x;
     if (gap > 0) hi = x;
     else lo = x;
     const density = pdf(x);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a Newton or a bisection step: the next line bisects any step outside the bracket (an infinite one too), and both converge to the same root
     let next = density > 0 ? x - gap / density : (lo + hi) / 2;
+    // Stryker disable next-line EqualityOperator: a step landing exactly on lo or hi, kept or bisected, converges to the same root
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    // Stryker disable next-line MethodExpression: the stopping tolerance for |x| > 1 only (1e-15 absolute instead of relative): the root moves by at most an ulp
     if (Math.abs(next - x) <= 1e-15 * Math.max(1, Math.abs(next))) return next;
     x = next;
   }
