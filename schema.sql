@@ -51,10 +51,18 @@ CREATE TABLE IF NOT EXISTS invitations (
   locale TEXT,                          -- language for this person's pages and snippet
   properties TEXT NOT NULL DEFAULT '{}',-- JSON segment values: touchpoint, channel, country, variant, custom keys
   created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
+  expires_at INTEGER NOT NULL,
+  -- 1: made by ingestion or an import for an answer that came without an invitation; an answer, never
+  -- an invitation of the response rate (docs/rollups-and-metrics.md)
+  ingested INTEGER NOT NULL DEFAULT 0,
+  -- invitation: made by the API, the sender or an import (a per-recipient signed link);
+  -- template: made by the first tap on the survey's template link (/t/…)
+  source TEXT NOT NULL DEFAULT 'invitation' CHECK (source IN ('invitation', 'template'))
 );
 -- The survey-fatigue throttle looks up a recipient's recent invitations to one survey.
 CREATE INDEX IF NOT EXISTS invitations_by_recipient ON invitations (survey_id, recipient, created_at);
+-- A template link's taps find their invitation by (survey, recipient id), one per person however many taps race.
+CREATE UNIQUE INDEX IF NOT EXISTS invitations_by_template_recipient ON invitations (survey_id, recipient) WHERE source = 'template';
 
 -- Every request to /r/… is kept as a raw event: what came, which score, and what it looked like.
 -- The counting rule (functions/respondent/counting-rule.ts) reads these to decide what counts,
@@ -91,7 +99,8 @@ CREATE TABLE IF NOT EXISTS responses (
   status TEXT NOT NULL CHECK (status IN ('counted', 'suspected', 'excluded')),
   reason TEXT NOT NULL,                 -- why the rule (or an admin) decided this status
   override TEXT CHECK (override IN ('counted', 'excluded')), -- an admin's decision, which wins over the rule
-  created_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,          -- the answer's time: the person's first counted choice (a scanner's click only while
+                                        -- nothing else is known), the ingested answer's own time; its local day is the rollups'
   updated_at INTEGER NOT NULL,
   event_seq INTEGER NOT NULL            -- the newest event this decision saw; older decisions never overwrite newer ones
 );
@@ -110,9 +119,10 @@ CREATE TABLE IF NOT EXISTS rollup_days (
   dimension TEXT NOT NULL,              -- 'all', touchpoint, locale, country, channel, variant, or a custom segment key
   value TEXT NOT NULL,                  -- the dimension's value; '' for 'all' and where the property was not set
   counts TEXT NOT NULL,                 -- JSON array: counts[i] = counted responses scoring scale_min + i, first chosen this day
-  invitations INTEGER NOT NULL,         -- invitations created this day
+  invitations INTEGER NOT NULL,         -- invitations created this day, ingested ones left out
   comments INTEGER NOT NULL,            -- counted responses with a comment
   excluded INTEGER NOT NULL,            -- responses suspected (scanner clicks) or excluded by an admin: never in counts
+  answered INTEGER NOT NULL DEFAULT 0,  -- of this day's invitations, those with a counted answer, whenever it came
   PRIMARY KEY (survey_id, day, dimension, value)
 ) WITHOUT ROWID;
 -- The metrics API reads one dimension of one survey over a range of days.
@@ -145,6 +155,14 @@ CREATE TABLE IF NOT EXISTS rollup_touches (
   survey_id TEXT NOT NULL,
   at INTEGER NOT NULL                   -- created_at of the deleted row; the rollup maps it to the survey's local day
 );
+
+-- An answer that moves to another day (a person's tap after a scanner's click) leaves its old day to
+-- be recounted; its new day is recounted as every changed response's is.
+CREATE TRIGGER IF NOT EXISTS responses_day_moved AFTER UPDATE OF created_at ON responses
+WHEN OLD.created_at <> NEW.created_at
+BEGIN
+  INSERT INTO rollup_touches (survey_id, at) VALUES (OLD.survey_id, OLD.created_at);
+END;
 
 -- Notes on a survey's timeline ("new webshop software released"), drawn on every trend.
 CREATE TABLE IF NOT EXISTS annotations (
@@ -301,3 +319,14 @@ CREATE TABLE IF NOT EXISTS survey_members (
   PRIMARY KEY (survey_id, recipient)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS survey_members_due ON survey_members (next_send_at);
+
+-- The audit log of the manage pages (functions/internal/manage/): one line per change, append-only.
+CREATE TABLE IF NOT EXISTS audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,                  -- epoch ms
+  actor TEXT NOT NULL,                  -- "admin", "key:<id>" or "access:<email>"
+  action TEXT NOT NULL,                 -- e.g. survey.create, response.override, key.revoke
+  subject TEXT NOT NULL,                -- the id the change was made to
+  detail TEXT NOT NULL                  -- a short human-readable summary
+);
+CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (at DESC, id DESC);

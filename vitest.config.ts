@@ -46,6 +46,8 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["test/**/*.test.ts"],
+            // The seeded simulations take seconds each, more on a loaded 2-core machine running three files at once.
+            testTimeout: 20_000,
             exclude: ["test/browser/**", "test/node/**"],
             setupFiles: ["./test/setup.ts"],
           },

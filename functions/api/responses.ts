@@ -6,6 +6,7 @@ import type { ValidatedRequest } from "../http/route";
 import { writeDecision } from "../counting/record";
 import { LOCALES } from "../i18n/locales";
 import { appendEvent, eventHistory } from "../storage/events";
+import { INVITATION_SOURCES } from "../storage/invitations";
 import { REASONS, STATUSES, getResponse, listResponses, type ResponseRecord } from "../storage/responses";
 import { IsoTime, isoTime, readMoment } from "../http/time";
 import { SurveyParams, requireSurvey } from "./surveys";
@@ -29,6 +30,10 @@ export const ResponseView = v.object({
   override: v.pipe(v.nullable(v.picklist(["counted", "excluded"])), v.description("An admin's decision, which wins over the rule; null leaves it to the rule.")),
   locale: v.nullable(v.picklist(LOCALES)),
   properties: v.pipe(v.record(v.string(), v.string()), v.description("The invitation's segment values.")),
+  source: v.pipe(
+    v.picklist(INVITATION_SOURCES),
+    v.description("template: answered through the survey's template link (docs/template-links.md), whose recipient ids are not secret; invitation: any other way."),
+  ),
   created_at: IsoTime,
   updated_at: IsoTime,
 });
@@ -55,7 +60,7 @@ export const ResponseExport = {
     v.string(),
     v.description(
       "RFC 4180 with a UTF-8 byte order mark (Excel keeps accents); columns id, invitation, recipient, score, comment, status, reason, " +
-        "locale, created_at, updated_at, then property.<key> per property the survey keeps. Text starting with = + - @ gets a leading ' " +
+        "locale, created_at, updated_at, source (invitation or template), then property.<key> per property the survey keeps. Text starting with = + - @ gets a leading ' " +
         "so spreadsheets never run it as a formula.",
     ),
   ),
@@ -75,8 +80,9 @@ export const OverrideBody = v.strictObject({
   ),
 });
 
-export const presentResponse = ({ survey: _survey, created_at, updated_at, ...response }: ResponseRecord): ResponseView => ({
+export const presentResponse = ({ survey: _survey, source, created_at, updated_at, ...response }: ResponseRecord): ResponseView => ({
   ...response,
+  source: source ?? "invitation",
   created_at: isoTime(created_at),
   updated_at: isoTime(updated_at),
 });

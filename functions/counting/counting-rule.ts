@@ -73,6 +73,20 @@ export function decide(events: readonly RuleEvent[]): Decision | null {
   return applyOverride(decision, ordered);
 }
 
+/**
+ * When the answer was given: the time of the first choice the rule counts as the person's, whatever
+ * they chose later (a changed score is the same answer). A scanner's click never sets it while a
+ * person's choice is known; with none, the first choice's time, so a suspected click keeps its own day.
+ * Event times are the requests' own (a queued tap carries its tap time), so every path agrees.
+ */
+export function answerTime(events: readonly RuleEvent[]): number | null {
+  const ordered = [...events].sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const choices = ordered.filter((e) => CHOICE_KINDS.has(e.kind) && e.score !== null && !e.signals.prefetch);
+  if (choices.length === 0) return null;
+  const verdicts = judgeAll(ordered);
+  return (choices.find((e) => verdicts.get(e.seq)?.human === true) ?? choices[0]!).at;
+}
+
 /** A verdict for every page load and every post of our page; HEADs, prefetches and overrides get none. */
 function judgeAll(ordered: readonly RuleEvent[]): Map<number, Verdict> {
   const pageLoads = ordered.filter((e) => PAGE_LOADS.has(e.kind) && !e.signals.prefetch);

@@ -1,4 +1,4 @@
-import { SWEEP_GAP_MS, decide } from "./counting-rule";
+import { SWEEP_GAP_MS, answerTime, decide } from "./counting-rule";
 import type { RequestFacts } from "./request-signals";
 import { recordEvent, type EventKind, type NewEvent, type RuleEvent } from "../storage/events";
 import { setComment, upsertDecision, type Decision } from "../storage/responses";
@@ -57,7 +57,9 @@ export async function writeDecision(
   if (!decision) return null;
   const eventSeq = Math.max(...history.map((e) => e.seq));
   const override = decision.reason === "override" ? (decision.status === "counted" ? "counted" : "excluded") : null;
-  const statements = [upsertDecision(db, { invitationId, surveyId, decision, override, eventSeq, now })];
+  // The answer's time comes from the events, never from this write's clock: a queued or repaired tap keeps its own.
+  const answeredAt = answerTime(history) ?? now;
+  const statements = [upsertDecision(db, { invitationId, surveyId, decision, override, eventSeq, answeredAt, now })];
   if (comment !== undefined) statements.push(setComment(db, invitationId, comment, now));
   // Webhooks compare the response before and after this write, read atomically with it.
   const watch = watchResponse(db, invitationId, surveyId);

@@ -10,10 +10,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** Rows read from D1 per query: small enough to keep memory flat, large enough to keep queries few. */
 export const EXPORT_CHUNK = 500;
 
-export const FIXED_COLUMNS = ["id", "invitation", "recipient", "score", "comment", "status", "reason", "locale", "created_at", "updated_at"] as const;
+export const FIXED_COLUMNS = ["id", "invitation", "recipient", "score", "comment", "status", "reason", "locale", "created_at", "updated_at", "source"] as const;
 
 /**
- * The CSV columns of a survey's export: the fixed ones, then one `property.<key>` column per property
+ * The CSV columns of a survey's export: the fixed ones (source keeps template-link answers apart), then one `property.<key>` column per property
  * the survey keeps (touchpoint, country, channel, variant, then its segments). The prefix keeps a
  * segment named like a fixed column (say "status") from clashing with it.
  */
@@ -33,6 +33,7 @@ export function csvCells(response: ResponseRecord, propertyKeys: readonly string
     response.locale,
     isoTime(response.created_at),
     isoTime(response.updated_at),
+    response.source ?? "invitation",
     ...propertyKeys.map((key) => response.properties[key] ?? null),
   ];
 }

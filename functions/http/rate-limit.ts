@@ -12,6 +12,8 @@ import type { ResponseSpec } from "./route";
  *   (requireScope, requireDelightedKey), and per client address before that, so calls without a valid
  *   key cannot exhaust anyone's budget.
  * - POST /internal/sign-in is limited per client address (functions/internal/gate.ts).
+ * - /t/* (template links) is limited per survey token and client address: one template token is
+ *   every recipient of a survey, so a token alone would let one person use up everyone's budget.
  */
 
 /** The period of every binding, in seconds: what a refused client is told to wait at most. */
@@ -47,6 +49,14 @@ export async function limitApiKey(env: Limiters, keyId: string | null): Promise<
 /** Per client address, for API calls that bring no valid key. */
 export async function limitApiAddress(request: Request, env: Limiters): Promise<void> {
   if (!(await allowed(env.API_LIMITER, `ip:${clientAddress(request)}`))) throw tooManyRequests();
+}
+
+/**
+ * A template link's taps, per survey token and client address (RESPONDENT_LIMITER, as /r/); throws 429.
+ * The template handler calls it first, so a refused tap answers the respondent's page in their language.
+ */
+export async function limitTemplateTap(request: Request, env: Limiters, token: string): Promise<void> {
+  if (!(await allowed(env.RESPONDENT_LIMITER, `template:${token.slice(0, 256)}:${clientAddress(request)}`))) throw tooManyRequests();
 }
 
 /**

@@ -14,7 +14,7 @@ export interface ErrorPage {
   body: string;
 }
 
-export type ErrorKind = "expired" | "invalid" | "closed" | "tooManyRequests" | "serverError" | "crossSite";
+export type ErrorKind = "expired" | "invalid" | "closed" | "tooManyRequests" | "serverError" | "crossSite" | "unfilledLink";
 
 export interface RespondentMessages {
   pageTitle: string;
@@ -97,6 +97,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
         title: "Nothing was changed",
         body: "This answer was sent from another website, so we did not change anything. To answer, please open the link in the email you received.",
       },
+      unfilledLink: {
+        title: "This link is incomplete",
+        body: "The message this link came in was sent before it was filled in for you, so nothing was saved. Please reply to that message to share your feedback instead.",
+      },
     },
   },
   nl: {
@@ -144,6 +148,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
       crossSite: {
         title: "Er is niets gewijzigd",
         body: "Dit antwoord is vanaf een andere website verstuurd, dus we hebben niets gewijzigd. Open de link in de e-mail die u hebt ontvangen om te antwoorden.",
+      },
+      unfilledLink: {
+        title: "Deze link is onvolledig",
+        body: "Het bericht met deze link is verstuurd voordat de link voor u was ingevuld, dus er is niets opgeslagen. Beantwoord dat bericht als u toch uw mening wilt geven.",
       },
     },
   },
@@ -193,6 +201,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
         title: "Es wurde nichts geändert",
         body: "Diese Antwort wurde von einer anderen Website gesendet, daher haben wir nichts geändert. Um zu antworten, öffnen Sie bitte den Link in der E-Mail, die Sie erhalten haben.",
       },
+      unfilledLink: {
+        title: "Dieser Link ist unvollständig",
+        body: "Die Nachricht mit diesem Link wurde verschickt, bevor er für Sie ausgefüllt war, daher wurde nichts gespeichert. Antworten Sie bitte auf diese Nachricht, um uns Ihre Meinung mitzuteilen.",
+      },
     },
   },
   sv: {
@@ -240,6 +252,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
       crossSite: {
         title: "Inget har ändrats",
         body: "Svaret skickades från en annan webbplats, så vi har inte ändrat något. Öppna länken i mejlet du fick för att svara.",
+      },
+      unfilledLink: {
+        title: "Den här länken är ofullständig",
+        body: "Meddelandet med den här länken skickades innan den fylldes i för dig, så inget sparades. Svara gärna på meddelandet för att lämna din feedback i stället.",
       },
     },
   },
@@ -290,6 +306,10 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
       crossSite: {
         title: "Nic nie zostało zmienione",
         body: "Ta odpowiedź została wysłana z innej strony internetowej, więc nic nie zmieniliśmy. Aby odpowiedzieć, otwórz link z otrzymanej wiadomości e-mail.",
+      },
+      unfilledLink: {
+        title: "Ten link jest niekompletny",
+        body: "Wiadomość z tym linkiem została wysłana, zanim został on dla Ciebie uzupełniony, więc nic nie zapisano. Aby podzielić się opinią, odpowiedz na tę wiadomość.",
       },
     },
   },

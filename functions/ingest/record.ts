@@ -5,7 +5,7 @@ import { SETTLE_MS } from "../counting/record";
 import { sha256Hex } from "../security/secrets";
 import { insertStatement as insertEvent } from "../storage/events";
 import { findIdempotencyKey, insertIdempotencyKey } from "../storage/idempotency-keys";
-import { insertInvitationStatement } from "../storage/invitations";
+import { insertIngestedInvitationStatement } from "../storage/invitations";
 import { getPeople } from "../storage/people";
 import { insertIngestedResponse, responseId, type ResponseRecord } from "../storage/responses";
 import type { StoredSurvey } from "../storage/surveys";
@@ -72,7 +72,7 @@ export async function ingestResponse(
   const eventWrite = insertEvent(db, event);
   const writes = [
     insertIdempotencyKey(db, { scope, key: idempotencyKey, requestHash, invitationId, response: JSON.stringify(response), now: options.now }),
-    insertInvitationStatement(
+    insertIngestedInvitationStatement(
       db,
       survey.id,
       // Already answered, so its links are never handed out: it expires the moment it is made.

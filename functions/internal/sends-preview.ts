@@ -7,6 +7,7 @@ import { messageOfSend } from "../sending/stored-message";
 import type { RenderedMessage } from "../sending/message";
 import { getSend, listSends, type SendRecord } from "../storage/sends";
 import { behindGate } from "./gate";
+import { signOutButton } from "./manage/shell";
 
 /**
  * The local preview of survey emails: the latest messages, and each one as it was (or will be) sent,
@@ -30,12 +31,14 @@ body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--fg);background:var(
 table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.35rem .6rem;border-bottom:1px solid var(--line)}th{font-weight:600}
 td.wrap{overflow-wrap:anywhere}.muted{color:var(--muted)}pre{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid var(--line);border-radius:.4rem;padding:1rem}
 .frames{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}figure{margin:0}figcaption{font-size:.9rem;color:var(--muted);margin-bottom:.3rem}
-iframe{border:1px solid var(--line);border-radius:.4rem;height:46rem;background:#fff}`;
+iframe{border:1px solid var(--line);border-radius:.4rem;height:46rem;background:#fff}
+header.site{max-width:72rem;margin:0 auto;padding:.75rem 1rem 0;display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}header.site form{margin-left:auto}
+header.site button{font:inherit;padding:.3rem .8rem;border:1px solid var(--line);border-radius:.4rem;background:transparent;color:var(--fg);cursor:pointer}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} · Tapscore</title><style>
 ${STYLE}
-</style></head><body><main>${body}</main></body></html>`;
+</style></head><body><header class="site"><a href="/internal/manage/surveys">Manage</a> · <a href="/internal/sends">Survey emails</a>${signOutButton()}</header><main>${body}</main></body></html>`;
 }
 
 const html = (body: string, status = 200) => new Response(body, { status, headers: { "Content-Type": "text/html; charset=utf-8" } });

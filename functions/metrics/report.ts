@@ -147,7 +147,15 @@ export const RollupMetrics = v.object({
     ),
     v.description("When the survey has a target: its glide path."),
   ),
-  response_rate: v.object({ percent: v.nullable(v.number()), responses: Count, invitations: Count }),
+  response_rate: v.pipe(
+    v.object({
+      percent: v.pipe(v.nullable(v.number()), v.description("answered / invitations × 100; null without invitations in the range.")),
+      responses: v.pipe(Count, v.description("Counted answers on the range's days, those that came without an invitation (ingestion, import) included.")),
+      invitations: v.pipe(Count, v.description("Invitations created on the range's days; answers that came without one made none.")),
+      answered: v.pipe(Count, v.description("Of those invitations, the ones with a counted answer, whenever it came.")),
+    }),
+    v.description("The response rate of the invitations created in the range (a cohort), not answers over invitations of the same days."),
+  ),
   comments: Count,
   excluded: v.pipe(Count, v.description("Suspected scanner clicks and excluded responses in the range.")),
 });
@@ -360,9 +368,10 @@ export function buildMetrics(survey: MetricsSurvey, query: MetricsQuery, rows: M
     ...(comparison ? { comparison } : {}),
     ...(target ? { target } : {}),
     response_rate: {
-      percent: totals.invitations === 0 ? null : (responses / totals.invitations) * 100,
+      percent: totals.invitations === 0 ? null : (totals.answered / totals.invitations) * 100,
       responses,
       invitations: totals.invitations,
+      answered: totals.answered,
     },
     comments: totals.comments,
     excluded: totals.excluded,

@@ -14,9 +14,12 @@ export interface RollupRow {
   value: string;
   /** counts[i] = counted responses scoring scale.min + i. */
   counts: number[];
+  /** Invitations created this day; answers that came without one (ingestion, import) made none. */
   invitations: number;
   comments: number;
   excluded: number;
+  /** Of this day's invitations, those with a counted answer, whenever it came. */
+  answered: number;
 }
 
 export interface ReportComment {

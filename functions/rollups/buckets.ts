@@ -76,7 +76,7 @@ export function buildBucketRows(
     const key = `${dimension}\u0000${value}`;
     let row = rows.get(key);
     if (!row) {
-      row = { survey_id: survey.id, day, dimension, value, counts: new Array<number>(size).fill(0), invitations: 0, comments: 0, excluded: 0 };
+      row = { survey_id: survey.id, day, dimension, value, counts: new Array<number>(size).fill(0), invitations: 0, comments: 0, excluded: 0, answered: 0 };
       rows.set(key, row);
     }
     return row;
@@ -97,7 +97,9 @@ export function buildBucketRows(
   }
   for (const group of invitations) {
     for (const [dimension, value] of dimensionValues(survey, group.locale, group.properties)) {
-      rowFor(dimension, value).invitations += group.n;
+      const row = rowFor(dimension, value);
+      row.invitations += group.n;
+      row.answered += group.answered;
     }
   }
   return [...rows.values()].sort((a, b) => a.dimension.localeCompare(b.dimension) || a.value.localeCompare(b.value));
@@ -109,10 +111,12 @@ export interface Totals {
   invitations: number;
   comments: number;
   excluded: number;
+  /** Of the invitations, those with a counted answer. */
+  answered: number;
 }
 
 export function emptyTotals(scale: Scale): Totals {
-  return { histogram: emptyHistogram(scale), invitations: 0, comments: 0, excluded: 0 };
+  return { histogram: emptyHistogram(scale), invitations: 0, comments: 0, excluded: 0, answered: 0 };
 }
 
 /** Sums rollup rows: histograms are additive, so days, weeks and segments merge by addition. */
@@ -121,6 +125,7 @@ export function sumRows(scale: Scale, rows: Iterable<StoredCounts>): Totals {
   let invitations = 0;
   let comments = 0;
   let excluded = 0;
+  let answered = 0;
   for (const row of rows) {
     row.counts.forEach((count, i) => {
       if (i < counts.length) counts[i]! += count;
@@ -128,6 +133,7 @@ export function sumRows(scale: Scale, rows: Iterable<StoredCounts>): Totals {
     invitations += row.invitations;
     comments += row.comments;
     excluded += row.excluded;
+    answered += row.answered;
   }
-  return { histogram: { scale: { min: scale.min, max: scale.max }, counts }, invitations, comments, excluded };
+  return { histogram: { scale: { min: scale.min, max: scale.max }, counts }, invitations, comments, excluded, answered };
 }

@@ -43,15 +43,20 @@ export function planChunk(
   limits: ChunkLimits,
 ): ChunkPlan {
   const buckets = new Map<string, Bucket>();
-  /** Adds the change's bucket if there is room; false means the chunk is full. */
-  const take = (surveyId: string, at: number): boolean => {
+  /** Adds the change's buckets, all or none, if there is room; false means the chunk is full. */
+  const take = (surveyId: string, ...times: number[]): boolean => {
     const survey = surveys.get(surveyId);
     if (!survey) return true;
-    const bucket = { surveyId, day: localDay(at, survey.timezone) };
-    const key = bucketKey(bucket);
-    if (buckets.has(key)) return true;
-    if (buckets.size >= limits.maxBuckets) return false;
-    buckets.set(key, bucket);
+    const fresh = new Map<string, Bucket>();
+    for (const at of times) {
+      const bucket = { surveyId, day: localDay(at, survey.timezone) };
+      const key = bucketKey(bucket);
+      if (!buckets.has(key)) fresh.set(key, bucket);
+    }
+    if (fresh.size === 0) return true;
+    // A change needing more buckets than a chunk allows is still taken, alone, by an empty chunk.
+    if (buckets.size > 0 && buckets.size + fresh.size > limits.maxBuckets) return false;
+    for (const [key, bucket] of fresh) buckets.set(key, bucket);
     return true;
   };
 
@@ -63,7 +68,9 @@ export function planChunk(
       responsesHeld = true;
       break;
     }
-    if (!take(change.survey_id, change.created_at)) break;
+    // The answer's day counts the answer; its invitation's day counts whether the invitation was answered.
+    const days = change.invited_at === null ? [change.created_at] : [change.created_at, change.invited_at];
+    if (!take(change.survey_id, ...days)) break;
     responsesSeq = change.seq;
     responsesTaken++;
   }

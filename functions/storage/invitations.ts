@@ -56,12 +56,16 @@ export function insertInvitationsStatement(db: D1Database, surveyId: string, inv
     .bind(surveyId, now, JSON.stringify(invitations));
 }
 
-/** One invitation as a statement, for a batch that must write it together with more (server-side ingestion). */
-export function insertInvitationStatement(db: D1Database, surveyId: string, invitation: NewInvitation, createdAt: number): D1PreparedStatement {
+/**
+ * The invitation of an answer that came without one (server-side ingestion, an import), as a statement
+ * for the batch that writes the answer too. Marked ingested: the response rate counts its answer as an
+ * answer, never it as an invitation.
+ */
+export function insertIngestedInvitationStatement(db: D1Database, surveyId: string, invitation: NewInvitation, createdAt: number): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO invitations (id, survey_id, recipient, email, locale, properties, created_at, expires_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
+      `INSERT INTO invitations (id, survey_id, recipient, email, locale, properties, created_at, expires_at, ingested)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)`,
     )
     .bind(
       invitation.id,
@@ -91,4 +95,35 @@ export async function getInvitationWithSurvey(db: D1Database, id: string): Promi
   const invitation = invitations?.results[0] as InvitationRow | undefined;
   const survey = surveys?.results[0] as SurveyRow | undefined;
   return invitation && survey ? { invitation: fromInvitationRow(invitation), survey: surveyFromRow(survey) } : null;
+}
+
+/** Where an invitation came from: the API, the sender or an import (`invitation`), or a template link's first tap. */
+export const INVITATION_SOURCES = ["invitation", "template"] as const;
+export type InvitationSource = (typeof INVITATION_SOURCES)[number];
+
+/**
+ * A template link's invitation for (survey, recipient id): this one inserted, or the one an earlier tap
+ * made. One batch, so concurrent first taps cannot make two: the partial unique index
+ * invitations_by_template_recipient lets one insert win and the others do nothing.
+ */
+export async function templateInvitation(db: D1Database, surveyId: string, invitation: NewInvitation, now: number): Promise<{ invitation: Invitation; created: boolean }> {
+  const [, selected] = await db.batch<InvitationRow>([
+    db
+      .prepare(
+        `INSERT INTO invitations (id, survey_id, recipient, email, locale, properties, created_at, expires_at, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'template')
+         ON CONFLICT (survey_id, recipient) WHERE source = 'template' DO NOTHING`,
+      )
+      .bind(invitation.id, surveyId, invitation.recipient, invitation.email, invitation.locale, JSON.stringify(invitation.properties), now, invitation.expires_at),
+    db
+      .prepare(
+        `SELECT id, survey_id, recipient, email, locale, properties, created_at, expires_at FROM invitations
+         WHERE survey_id = ?1 AND recipient = ?2 AND source = 'template'`,
+      )
+      .bind(surveyId, invitation.recipient),
+  ]);
+  const row = selected?.results[0];
+  if (!row) throw new Error("The template invitation was neither inserted nor found.");
+  const found = fromInvitationRow(row);
+  return { invitation: found, created: found.id === invitation.id };
 }

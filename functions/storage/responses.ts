@@ -1,5 +1,6 @@
 /** The `responses` table: the words its columns hold, and every SQL statement that touches it. */
 import type { Locale } from "../i18n/locales";
+import type { InvitationSource } from "./invitations";
 
 /** counted: in the metrics; suspected: a scanner's clicks, kept out but visible; excluded: kept out by an admin. */
 export const STATUSES = ["counted", "suspected", "excluded"] as const;
@@ -34,6 +35,8 @@ export interface DecisionWrite {
   decision: Decision;
   override: "counted" | "excluded" | null;
   eventSeq: number;
+  /** The answer's time (answerTime in functions/counting/counting-rule.ts): stored as created_at, the rollups' day. */
+  answeredAt: number;
   now: number;
 }
 
@@ -41,16 +44,18 @@ export const responseId = (invitationId: string) => `rsp_${invitationId}`;
 
 /**
  * Writes the rule's decision for an invitation. A decision made from an older view of the events
- * never replaces a newer one, so concurrent taps settle on the decision that saw the most.
+ * never replaces a newer one, so concurrent taps settle on the decision that saw the most. created_at
+ * follows the decision: a person's tap after a scanner's click moves the answer to the person's time,
+ * and a trigger (schema.sql, responses_day_moved) has the rollups recount the day it left.
  */
 export function upsertDecision(db: D1Database, write: DecisionWrite): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO responses (id, invitation_id, survey_id, score, status, reason, override, created_at, updated_at, event_seq)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
        ON CONFLICT (invitation_id) DO UPDATE SET
          score = excluded.score, status = excluded.status, reason = excluded.reason, override = excluded.override,
-         updated_at = excluded.updated_at, event_seq = excluded.event_seq
+         created_at = excluded.created_at, updated_at = excluded.updated_at, event_seq = excluded.event_seq
        WHERE excluded.event_seq > responses.event_seq`,
     )
     .bind(
@@ -61,6 +66,7 @@ export function upsertDecision(db: D1Database, write: DecisionWrite): D1Prepared
       write.decision.status,
       write.decision.reason,
       write.override,
+      write.answeredAt,
       write.now,
       write.eventSeq,
     );
@@ -111,6 +117,8 @@ export interface ResponseRecord {
   override: "counted" | "excluded" | null;
   locale: Locale | null;
   properties: Record<string, string>;
+  /** The invitation's source (template links: `template`); absent on answers built outside this query (ingestion). */
+  source?: InvitationSource;
   created_at: number;
   updated_at: number;
 }
@@ -126,7 +134,7 @@ export const RESPONDENT_EMAIL = "COALESCE(i.email, (SELECT p.email FROM people p
 
 const SELECT_RESPONSES = `
   SELECT r.id, r.invitation_id AS invitation, r.survey_id AS survey, i.recipient, ${RESPONDENT_EMAIL} AS email, r.score, r.comment,
-         r.status, r.reason, r.override, i.locale, i.properties, r.created_at, r.updated_at
+         r.status, r.reason, r.override, i.locale, i.properties, i.source, r.created_at, r.updated_at
   FROM responses r JOIN invitations i ON i.id = r.invitation_id`;
 
 export async function getResponse(db: D1Database, id: string): Promise<ResponseRecord | null> {

@@ -23,10 +23,13 @@ export interface ResponseGroup {
   n: number;
 }
 
+/** Invitations of one bucket (ingested ones and template links' left out: nobody was asked by them), grouped like the responses. */
 export interface InvitationGroup {
   locale: string | null;
   properties: string;
   n: number;
+  /** Of those, the ones with a counted answer, whenever it came. */
+  answered: number;
 }
 
 /** One rollup row: counts[i] is the number of counted answers with score scale.min + i. */
@@ -36,13 +39,16 @@ export interface RollupRow {
   dimension: Dimension;
   value: string;
   counts: number[];
+  /** Invitations created this day; ingested ones (answers that came without an invitation) and template links' (made by the answer itself) left out. */
   invitations: number;
   comments: number;
   /** Suspected (scanner) and excluded responses: kept out of counts, shown as excluded clicks. */
   excluded: number;
+  /** Of this day's invitations, those with a counted answer on any day: the response rate's cohort. */
+  answered: number;
 }
 
-export type StoredCounts = Pick<RollupRow, "counts" | "invitations" | "comments" | "excluded">;
+export type StoredCounts = Pick<RollupRow, "counts" | "invitations" | "comments" | "excluded" | "answered">;
 
 export interface Watermark {
   responsesSeq: number;
@@ -54,6 +60,8 @@ export interface ResponseChange {
   survey_id: string;
   created_at: number;
   updated_at: number;
+  /** Its invitation's created_at: that day counts whether the invitation was answered. */
+  invited_at: number | null;
 }
 
 export interface InvitationChange {
@@ -95,7 +103,11 @@ export async function readChanges(db: D1Database, watermark: Watermark, limit: n
   const [responses, invitations, touches] = await db.batch([
     // responses_by_change: the scan starts at the watermark, so it never reads older history.
     db
-      .prepare("SELECT event_seq AS seq, survey_id, created_at, updated_at FROM responses WHERE event_seq > ?1 ORDER BY event_seq LIMIT ?2")
+      .prepare(
+        `SELECT r.event_seq AS seq, r.survey_id, r.created_at, r.updated_at, i.created_at AS invited_at
+         FROM responses AS r LEFT JOIN invitations AS i ON i.id = r.invitation_id
+         WHERE r.event_seq > ?1 ORDER BY r.event_seq LIMIT ?2`,
+      )
       .bind(watermark.responsesSeq, limit),
     db.prepare("SELECT seq, survey_id, created_at FROM invitations WHERE seq > ?1 ORDER BY seq LIMIT ?2").bind(watermark.invitationsSeq, limit),
     db.prepare("SELECT id, survey_id, at FROM rollup_touches ORDER BY id LIMIT ?1").bind(limit),
@@ -144,11 +156,13 @@ export async function readBucketSources(db: D1Database, buckets: readonly Bucket
       .bind(list),
     db
       .prepare(
-        `SELECT b.key AS bucket, i.locale AS locale, i.properties AS properties, COUNT(*) AS n
+        `SELECT b.key AS bucket, i.locale AS locale, i.properties AS properties, COUNT(*) AS n,
+                SUM(EXISTS (SELECT 1 FROM responses AS r WHERE r.invitation_id = i.id AND r.status = 'counted')) AS answered
          FROM json_each(?1) AS b
          CROSS JOIN invitations AS i
          WHERE i.survey_id = json_extract(b.value, '$[0]')
            AND i.created_at >= json_extract(b.value, '$[1]') AND i.created_at < json_extract(b.value, '$[2]')
+           AND i.ingested = 0 AND i.source = 'invitation'
          GROUP BY b.key, i.locale, i.properties`,
       )
       .bind(list),
@@ -194,13 +208,14 @@ export async function writeBuckets(db: D1Database, write: BucketWrite): Promise<
     );
   }
   for (let i = 0; i < write.rows.length; i += ROWS_PER_INSERT) {
-    const rows = write.rows.slice(i, i + ROWS_PER_INSERT).map((r) => [r.survey_id, r.day, r.dimension, r.value, r.counts, r.invitations, r.comments, r.excluded]);
+    const rows = write.rows.slice(i, i + ROWS_PER_INSERT).map((r) => [r.survey_id, r.day, r.dimension, r.value, r.counts, r.invitations, r.comments, r.excluded, r.answered]);
     statements.push(
       db
         .prepare(
-          `INSERT INTO rollup_days (survey_id, day, dimension, value, counts, invitations, comments, excluded)
+          `INSERT INTO rollup_days (survey_id, day, dimension, value, counts, invitations, comments, excluded, answered)
            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
-                  json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]')
+                  json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'),
+                  json_extract(value, '$[8]')
            FROM json_each(?1)`,
         )
         .bind(JSON.stringify(rows)),
@@ -291,7 +306,7 @@ export interface StoredRollupRow extends StoredCounts {
 export async function readRollupRows(db: D1Database, surveyId: string, dimension: string, from: DayKey, to: DayKey): Promise<StoredRollupRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT day, value, counts, invitations, comments, excluded FROM rollup_days
+      `SELECT day, value, counts, invitations, comments, excluded, answered FROM rollup_days
        WHERE survey_id = ?1 AND dimension = ?2 AND day >= ?3 AND day <= ?4`,
     )
     .bind(surveyId, dimension, from, to)
@@ -315,7 +330,7 @@ export async function firstAnswerDay(db: D1Database, surveyId: string): Promise<
 export async function readSurveyRollups(db: D1Database, surveyId: string, onlyAll: boolean): Promise<(StoredRollupRow & { dimension: string })[]> {
   const { results } = await db
     .prepare(
-      `SELECT day, dimension, value, counts, invitations, comments, excluded FROM rollup_days
+      `SELECT day, dimension, value, counts, invitations, comments, excluded, answered FROM rollup_days
        WHERE survey_id = ?1 AND (?2 = 0 OR dimension = 'all')
        ORDER BY day, dimension, value`,
     )

@@ -17,7 +17,38 @@ const propertyValue = v.pipe(
  * The person a row is about, in the caller's own terms (a customer id, an email address). Erasure
  * names people by it, so it must be text that reads back as it was sent (api/erasure.ts).
  */
-export const recipientSchema = (description: string) => v.pipe(freeText(200), v.description(description));
+export const recipientSchema = (description: string) =>
+  v.pipe(
+    freeText(200),
+    v.check((text: string) => !isUnfilledPlaceholder(text), "is a template placeholder that was never filled in (such as {{ticket.id}} or *|EMAIL|*), not a recipient id"),
+    v.description(description),
+  );
+
+/**
+ * What a help-desk or mailing template leaves behind when its merge fails: Zendesk, Freshdesk, Intercom
+ * and HubSpot `{{…}}`, Help Scout `{%…%}`, Mailchimp `*|…|*`, `%…%` and `[…]` merge tags, `${…}` and
+ * `<%…%>`. A link may carry them percent-encoded once more, so up to three decodings are tried too.
+ */
+const PLACEHOLDER_SHAPES = [/\{\{|\}\}/, /\{%|%\}/, /\*\||\|\*/, /%%/, /^%[^%\s]+%$/, /^\[.*\]$/s, /\$\{/, /<%|%>/];
+
+export function isUnfilledPlaceholder(value: string): boolean {
+  let text = value.trim();
+  for (let decodings = 0; decodings <= 3; decodings++) {
+    if (PLACEHOLDER_SHAPES.some((shape) => shape.test(text))) return true;
+    const decoded = percentDecoded(text);
+    if (decoded === null || decoded === text) return false;
+    text = decoded.trim();
+  }
+  return false;
+}
+
+function percentDecoded(text: string): string | null {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return null;
+  }
+}
 
 /** An address as RFC 5321 allows it (254 characters at most), trimmed. */
 export const EmailAddress = v.pipe(v.string("must be an email address"), v.trim(), v.maxLength(254), v.email("must be an email address"));

@@ -36,7 +36,7 @@ describe("CSV export", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes); // keep the BOM to see it
     expect(text.split("\r\n")[0]).toBe(
-      "\ufeffid,invitation,recipient,score,comment,status,reason,locale,created_at,updated_at,property.touchpoint,property.country,property.channel,property.variant,property.plan,property.status",
+      "\ufeffid,invitation,recipient,score,comment,status,reason,locale,created_at,updated_at,source,property.touchpoint,property.country,property.channel,property.variant,property.plan,property.status",
     );
     expect(text.endsWith("\r\n")).toBe(true);
     const records = csvRecords(text);

@@ -186,13 +186,15 @@ describe.each(CASES.map((c, i) => ({ ...c, id: `m${i}` })))("metrics for $label"
     expect(body.comparison?.p_value).toBeLessThanOrEqual(1);
     expect(body.comparison?.significant).toBe(body.comparison!.p_value! < 0.05);
 
-    const { sent } = (await env.DB.prepare(
-      "SELECT COUNT(*) AS sent FROM invitations WHERE survey_id = ?1 AND created_at >= ?2 AND created_at < ?3",
+    // The rate is a cohort's: the range's invitations (answers ingested without one made none), and of those the answered.
+    const { sent, answered } = (await env.DB.prepare(
+      `SELECT COUNT(*) AS sent, COALESCE(SUM(EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = i.id AND r.status = 'counted')), 0) AS answered
+       FROM invitations i WHERE survey_id = ?1 AND ingested = 0 AND created_at >= ?2 AND created_at < ?3`,
     )
       .bind(config.id, Date.parse("2026-03-22T00:00:00+01:00"), Date.parse("2026-04-06T00:00:00+02:00"))
-      .first<{ sent: number }>())!;
-    expect(body.response_rate).toMatchObject({ responses: n, invitations: sent });
-    expect(body.response_rate.percent).toBeCloseTo((n / sent) * 100, 9);
+      .first<{ sent: number; answered: number }>())!;
+    expect(body.response_rate).toMatchObject({ responses: n, invitations: sent, answered });
+    expect(body.response_rate.percent).toBeCloseTo((answered / sent) * 100, 9);
   });
 });
 
@@ -241,7 +243,7 @@ describe("GET /api/v1/surveys/{id}/metrics", () => {
     expect(body.series).toHaveLength(90);
     expect(body.series[0]?.from).toBe(body.from);
     expect(body.headline).toMatchObject({ value: null, ci: null, n: 0, low_confidence: true });
-    expect(body.response_rate).toEqual({ percent: null, responses: 0, invitations: 0 });
+    expect(body.response_rate).toEqual({ percent: null, responses: 0, invitations: 0, answered: 0 });
   });
 
   describe("validation", () => {

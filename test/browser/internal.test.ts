@@ -101,7 +101,7 @@ describe("internal reports in Chromium", () => {
     const headline = page.locator(".headline");
     expect((await headline.locator(".value").textContent())?.trim()).toBe("89%");
     const details = (await headline.textContent())?.replace(/\s+/g, " ") ?? "";
-    expect(details).toContain("95% interval 88% – 91% · n = 1,437 answers · last 90 days");
+    expect(details).toContain("95% interval 88–91% · n = 1,437 answers · last 90 days");
     expect(await page.getByText("Answers with a comment: 280.").count()).toBe(1);
 
     // Worst scores first: the 1 with markup in it, shown as text and sent escaped.

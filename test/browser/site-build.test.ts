@@ -133,6 +133,74 @@ describe("the report site built from fixture data", () => {
   });
 });
 
+/** A page's visible text: no styles, charts or tags, entities decoded, white space collapsed. */
+function pageText(path: string): string {
+  return read(path)
+    .replace(/<style[\s\S]*?<\/style>/g, "")
+    .replace(/<svg[\s\S]*?<\/svg>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+}
+
+describe("numbers and verdicts on the built pages", () => {
+  it("rounds the support survey's headline to whole percentages, where the API keeps 89.2136…", () => {
+    // 1282 of 1437 satisfied = 89.2136%; Wilson 87.504–90.714% (SciPy, test/site/report-view.test.ts).
+    const text = pageText("s/support/index.html");
+    expect(text).toContain("89% CSAT, % satisfied");
+    expect(text).toContain("95% interval 88–91% · n = 1,437 answers · last 90 days (Aug 23 – Nov 20, 2026)");
+    expect(text).not.toMatch(/89[.,]2/);
+    expect(pageText("index.html")).toContain("95% interval 88–91% · n = 1,437");
+  });
+
+  it("says the target's verdict and its reason in words next to the numbers", () => {
+    const text = pageText("internal/s/support/index.html");
+    expect(text).toMatch(/Target: (on track|off track|too early to tell) CSAT 89% over the last 90 days \(Aug 23 – Nov 20, 2026; 1,437 answers\); the line is at \d+% for those days; /);
+    const overview = pageText("internal/index.html");
+    expect(overview).toMatch(/(on track|off track|too early to tell) CSAT 89% over the last 90 days \(Aug 23 – Nov 20, 2026; 1,437 answers\); the line is at \d+% for those days; /);
+    // Surveys without a target say so; every survey's weekly drop check is said in words.
+    expect(overview).toContain("no target");
+    expect(overview.match(/No drop alert for the week of Nov 9 – Nov 15, 2026/g)).toHaveLength(3);
+  });
+
+  it("says a comparison's change, interval and significance in words", () => {
+    const text = pageText("internal/s/support/index.html");
+    // 418 of 511 = 81.80% before; 89.21 − 81.80 = +7.41 points, z ≈ 3.9 by hand: p < 0.001.
+    expect(text).toContain("Against the previous 90 days: CSAT 89% over the last 90 days against 82% over the 90 days before (May 25 – Aug 22, 2026; 511 answers): up 7 points, 95% interval +");
+    expect(text).toContain("p < 0.001: a significant difference at the 5% level.");
+    expect(text).toMatch(/Variant B \d+% \(755 answers\) against the baseline, variant A \d+% \(682 answers\): up \d+ points, 95% interval \+\d+ to \+\d+ points; p (<|=) [\d.]+: a significant difference at the 5% level\./);
+    // A mean's comparison to one decimal (onboarding-effort, CES 1–7).
+    expect(pageText("internal/s/onboarding-effort/index.html")).toMatch(/CES \d\.\d over the last 90 days against \d\.\d over the 90 days before/);
+  });
+
+  it("writes a Dutch survey's English pages with en-US numbers and dates", () => {
+    const survey = fixture.surveys.find((s) => s.survey.id === "nps-nl")!;
+    expect(survey.survey.locale).toBe("nl");
+    // nps-nl over the window: 303 promoters and 152 detractors of 780 (test/site/report-view.test.ts): NPS 19.36 → 19.
+    const text = pageText("s/nps-nl/index.html");
+    expect(text).toContain("19 NPS, from −100 to +100");
+    expect(text).toContain("n = 780 answers · last 90 days (Aug 23 – Nov 20, 2026)");
+    // 303 / 780 = 38.8%, 325 / 780 = 41.7%, 152 / 780 = 19.5%: whole percentages.
+    expect(text).toContain("Promoters (9–10) 303 39%");
+    expect(text).toContain("Passives (7–8) 325 42%");
+    expect(text).toContain("Detractors (0–6) 152 19%");
+    expect(text).toMatch(/Week of Aug 17, 2026 /);
+    // No Dutch dates (20 nov. 2026) or decimal commas (7,8) anywhere on the page.
+    expect(text).not.toMatch(/\b\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec)\.? 20\d\d/i);
+    expect(text).not.toMatch(/\d,\d(?!\d\d)/);
+    expect(read("s/nps-nl/badge.svg")).toContain("NPS 19 · 780 answers · 90 days");
+    // Thousands grouped the en-US way on its internal page: the window's 3,533 invitations, recounted here.
+    const invitations = survey.rollups.filter((r) => r.dimension === "all" && r.day >= "2026-08-23" && r.day <= "2026-11-20").reduce((total, r) => total + r.invitations, 0);
+    expect(invitations).toBe(3533);
+    expect(pageText("internal/s/nps-nl/index.html")).toContain("of the 3,533 invitations created in the last 90 days");
+    expect(pageText("internal/s/nps-nl/index.html")).not.toContain("3.533");
+  });
+});
+
 describe("the report site with no surveys yet", () => {
   it("builds, and its pages say so", async () => {
     const fixtureFile = emptyFixture();

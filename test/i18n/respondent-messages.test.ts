@@ -46,7 +46,7 @@ describe("respondent messages", () => {
       "commentSaved", "done", "editComment", "answerUpdated", "saveAnswer", "confirm", "scoreOutOf",
     ];
     for (const key of keys) expect(messages("sv")[key]).toBeTruthy();
-    expect(Object.keys(messages("de").errors).sort()).toEqual(["closed", "crossSite", "expired", "invalid", "serverError", "tooManyRequests"]);
+    expect(Object.keys(messages("de").errors).sort()).toEqual(["closed", "crossSite", "expired", "invalid", "serverError", "tooManyRequests", "unfilledLink"]);
   });
 });
 

@@ -231,7 +231,15 @@ describe("upgrading a database made by the first release", () => {
 
     expect(await schemaOf(db)).toEqual(await currentSchema());
     const after = await contentsOf(db, tables);
-    for (const table of tables.filter((t) => t !== "surveys" && t !== "erasures" && t !== "api_keys")) expect(after[table], table).toEqual(before[table]);
+    const changed = ["surveys", "erasures", "api_keys", "invitations", "rollup_days", "rollup_watermarks"];
+    for (const table of tables.filter((t) => !changed.includes(t))) expect(after[table], table).toEqual(before[table]);
+    const withColumns = (table: string, added: (row: Row) => Row) =>
+      before[table]!.map((line) => JSON.parse(line) as Row).map((row) => JSON.stringify({ ...row, ...added(row) })).sort();
+    // 0005 marks the invitation an ingested answer made (inv-3's event is an ingest); 0006 names every older one's source.
+    expect(after.invitations).toEqual(withColumns("invitations", (row) => ({ ingested: row.id === "inv-3" ? 1 : 0, source: "invitation" })));
+    // 0005 counts answered invitations per day, and has the next ticks recount every day with it.
+    expect(after.rollup_days).toEqual(withColumns("rollup_days", () => ({ answered: 0 })));
+    expect(after.rollup_watermarks).toEqual(withColumns("rollup_watermarks", () => ({ responses_seq: 0, invitations_seq: 0 })));
     // 0003 counts erased messages too; erasures made before it removed none.
     expect(after.erasures).toEqual(before.erasures!.map((row) => JSON.stringify({ ...(JSON.parse(row) as Row), sends: 0 })));
     // 0004 binds Delighted-style keys to a survey; the keys made before it are Tapscore keys.

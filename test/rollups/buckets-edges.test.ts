@@ -65,8 +65,8 @@ describe("bucket edges", () => {
 
   it("makes no rows for a day without responses or invitations, and rows of invitations alone", () => {
     expect(buildBucketRows(survey, "2026-04-01", [], [])).toEqual([]);
-    const rows = buildBucketRows(survey, "2026-04-01", [], [{ locale: null, properties: "{}", n: 4 }]);
-    expect(rows.find((r) => r.dimension === "all")).toEqual({ survey_id: "s1", day: "2026-04-01", dimension: "all", value: "", counts: new Array(11).fill(0), invitations: 4, comments: 0, excluded: 0 });
+    const rows = buildBucketRows(survey, "2026-04-01", [], [{ locale: null, properties: "{}", n: 4, answered: 1 }]);
+    expect(rows.find((r) => r.dimension === "all")).toEqual({ survey_id: "s1", day: "2026-04-01", dimension: "all", value: "", counts: new Array(11).fill(0), invitations: 4, comments: 0, excluded: 0, answered: 1 });
   });
 
   it("does not count a comment on an excluded response, and skips off-scale scores only when counted", () => {
@@ -86,12 +86,12 @@ describe("bucket edges", () => {
   it("sums rows of another scale's length by index, ignoring counts beyond the scale", () => {
     const scale = { min: 1, max: 3 };
     const total = sumRows(scale, [
-      { counts: [1, 2, 3, 99], invitations: 5, comments: 1, excluded: 2 },
-      { counts: [1], invitations: 1, comments: 0, excluded: 1 },
+      { counts: [1, 2, 3, 99], invitations: 5, comments: 1, excluded: 2, answered: 3 },
+      { counts: [1], invitations: 1, comments: 0, excluded: 1, answered: 1 },
     ]);
-    expect(total).toEqual({ histogram: { scale: { min: 1, max: 3 }, counts: [2, 2, 3] }, invitations: 6, comments: 1, excluded: 3 });
+    expect(total).toEqual({ histogram: { scale: { min: 1, max: 3 }, counts: [2, 2, 3] }, invitations: 6, comments: 1, excluded: 3, answered: 4 });
     expect(sumRows(scale, [])).toEqual(emptyTotals(scale));
-    expect(emptyTotals(scale)).toEqual({ histogram: { scale: { min: 1, max: 3 }, counts: [0, 0, 0] }, invitations: 0, comments: 0, excluded: 0 });
+    expect(emptyTotals(scale)).toEqual({ histogram: { scale: { min: 1, max: 3 }, counts: [0, 0, 0] }, invitations: 0, comments: 0, excluded: 0, answered: 0 });
   });
 
   it("keys buckets so that no two survey-days collide", () => {

@@ -35,7 +35,7 @@ describe("bucket rows", () => {
         { locale: null, properties: '{"agent":"bob"}', score: 4, status: "suspected", commented: 0, n: 2 },
         { locale: null, properties: "{}", score: 9, status: "counted", commented: 0, n: 1 }, // off the scale: skipped
       ],
-      [{ locale: null, properties: '{"agent":"ann"}', n: 10 }],
+      [{ locale: null, properties: '{"agent":"ann"}', n: 10, answered: 3 }],
     );
     const all = rows.find((r) => r.dimension === "all")!;
     expect(all).toMatchObject({ counts: [0, 1, 0, 0, 3], comments: 3, excluded: 2, invitations: 10 });
@@ -55,9 +55,9 @@ describe("planning a chunk", () => {
     const plan = planChunk(
       {
         responses: [
-          { seq: 11, survey_id: "s", created_at: day(1), updated_at: day(1) },
-          { seq: 12, survey_id: "s", created_at: day(2), updated_at: day(20) },
-          { seq: 13, survey_id: "s", created_at: day(3), updated_at: day(3) },
+          { seq: 11, survey_id: "s", created_at: day(1), updated_at: day(1), invited_at: day(1) },
+          { seq: 12, survey_id: "s", created_at: day(2), updated_at: day(20), invited_at: null },
+          { seq: 13, survey_id: "s", created_at: day(3), updated_at: day(3), invited_at: day(1, 8) },
         ],
         invitations: [],
         touches: [],
@@ -75,7 +75,7 @@ describe("planning a chunk", () => {
   it("bounds the buckets of one chunk and says it is not complete", () => {
     const plan = planChunk(
       {
-        responses: [1, 1, 2, 3].map((d, i) => ({ seq: 11 + i, survey_id: "s", created_at: day(d), updated_at: day(d) })),
+        responses: [1, 1, 2, 3].map((d, i) => ({ seq: 11 + i, survey_id: "s", created_at: day(d), updated_at: day(d), invited_at: day(d, 7) })),
         invitations: [{ seq: 6, survey_id: "s", created_at: day(1) }, { seq: 7, survey_id: "s", created_at: day(9) }],
         touches: [{ id: 1, survey_id: "gone", at: day(4) }],
       },

@@ -156,6 +156,12 @@ describe("breakdown bars", () => {
     expect(chart.rows[0]!.bar!.width).toBe(0);
     expect(chart.rows[0]!.whisker).toBeNull();
   });
+
+  it("labels its axis with the tick format when given one, and values with the value format", () => {
+    const chart = breakdownChart({ rows: [{ label: "x", value: 4.25, ci: null, n: 40 }], domain: [1, 7], formatValue: (v) => `value ${v}`, formatTick: (v) => `tick ${v}` });
+    expect(chart.ticks.map((t) => t.label)).toEqual(["tick 1", "tick 2", "tick 3", "tick 4", "tick 5", "tick 6", "tick 7"]);
+    expect(chart.rows[0]!.valueLabel?.text).toBe("value 4.25");
+  });
 });
 
 describe("sparkline", () => {

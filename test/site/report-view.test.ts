@@ -137,12 +137,12 @@ describe("a survey report", () => {
 });
 
 describe("the badge", () => {
-  it("reads like 'CSAT 92% · 1,204 answers · 90 days' in the survey's locale, with an escaped title", () => {
+  it("reads like 'CSAT 92% · 1,204 answers · 90 days' in en-US whatever the survey's locale, with an escaped title", () => {
     const [support, nps] = reportsOf(toPublicExport(fixture));
     // 1282 / 1437 = 89.2% satisfied.
     expect(badgeText(support!)).toEqual({ label: "CSAT", message: "89% · 1,437 answers · 90 days" });
-    // nps-nl over the same window: 303 promoters (9–10) and 152 detractors (0–6) of 780, (303 − 152) / 780 = +19.4.
-    expect(badgeText(nps!)).toEqual({ label: "NPS", message: "+19 · 780 answers · 90 days" });
+    // nps-nl over the same window: 303 promoters (9–10) and 152 detractors (0–6) of 780, (303 − 152) / 780 = 19.4, a whole number without a plus.
+    expect(badgeText(nps!)).toEqual({ label: "NPS", message: "19 · 780 answers · 90 days" });
     const svg = badgeSvg({ ...support!, name: `Support <&> "team"` });
     expect(svg).toContain("<title id=\"t\">Support &#60;&#38;&#62; &#34;team&#34;: CSAT");
     expect(svg).toMatch(/^<svg [^>]*role="img"/);

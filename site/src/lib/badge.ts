@@ -18,7 +18,7 @@ export function badgeText(report: SurveyReport): { label: string; message: strin
     return { label, message: headline.suppressed ? "not enough answers" : "no answers yet" };
   }
   const answers = headline.n === 1 ? "answer" : "answers";
-  return { label, message: `${formatValue(headline.value, report.ctx)} · ${formatCount(headline.n, report.locale)} ${answers} · ${window.days} days` };
+  return { label, message: `${formatValue(headline.value, report.ctx)} · ${formatCount(headline.n)} ${answers} · ${window.days} days` };
 }
 
 export function badgeSvg(report: SurveyReport): string {

@@ -7,11 +7,13 @@
  * Public reports suppress every cell (headline, trend period, distribution) with fewer answers than
  * the survey's `min_public_n`; internal reports show everything and flag n < 30 as low confidence.
  */
+import { completedWeek, weeklyHistograms, weeksUpTo, type WeekRange } from "../../../functions/alerts/drop-window";
 import { buildMetrics, TARGET_BASELINE_DAYS, type DayRow, type MetricsBody } from "../../../functions/metrics/report";
 import type { Granularity } from "../../../functions/metrics/query";
 import type { Audience, ReportComment, ReportExport, ReportSurvey, RollupRow, SendDay } from "../../../functions/reports/report-data";
 import { ALL, UNSET } from "../../../functions/rollups/buckets";
 import { addDays, daysBetween, isDayKey, localDay } from "../../../functions/rollups/days";
+import { detectDrop, dropSize, DROP_HISTORY_WEEKS, type DropAlert } from "../../../functions/scoring/drop";
 import type { Interval } from "../../../functions/scoring/intervals";
 import type { Metric, Scale } from "../../../functions/scoring/metrics";
 import { goodMin, type DistributionBin, type GoodShare, type HeadlineUnit, type IndexValue, type NpsSplit } from "../../../functions/scoring/summary";
@@ -62,6 +64,9 @@ export interface VariantComparison {
 }
 
 export interface PeriodComparison {
+  /** The previous period: as many days as the window, just before it. */
+  from: string;
+  to: string;
   difference: number | null;
   ci: Interval | null;
   p_value: number | null;
@@ -75,9 +80,22 @@ export interface TargetView {
   start: { value: number; date: string } | null;
   expected: number | null;
   gap: number | null;
+  /** The window's headline and its answers: what is set against the line. */
+  observed: number | null;
+  n: number;
+  /** The interval the verdict rests on (it also carries the line's own uncertainty). */
+  interval: Interval | null;
   verdict: "on_track" | "off_track" | "too_early";
-  /** The verdict in words, for the page to show as it is. */
+  /** The metrics API's verdict in words (ISO days, its own rounding); pages say it with verdicts.ts. */
   reason: string;
+}
+
+/** The weekly drop check of the last completed ISO week, as the cron runs it (functions/alerts/drop-check.ts). */
+export interface DropCheck {
+  week: WeekRange;
+  /** The fall the check is tuned to, in headline units. */
+  size: number;
+  alert: DropAlert | null;
 }
 
 export interface SurveyReport {
@@ -89,6 +107,7 @@ export interface SurveyReport {
   question: string | null;
   metric: Metric;
   scale: Scale;
+  /** The survey's own locale (its respondent pages); report pages are English whatever it is. */
   locale: string;
   timezone: string;
   unit: HeadlineUnit;
@@ -110,7 +129,9 @@ export interface SurveyReport {
   /** Weekly over the window: the overview's sparkline. */
   recent: TrendPoint[];
   responses: number;
+  /** Invitations created in the window, and how many of them have a counted answer: the response rate's cohort. */
   invitations: number;
+  answered: number;
   response_rate: number | null;
   /** Internal only: the survey emails sent in the window and how many were answered; null when none was sent. */
   emails: EmailCohort | null;
@@ -119,6 +140,8 @@ export interface SurveyReport {
   excluded: number;
   previous: PeriodComparison | null;
   target: TargetView | null;
+  /** Internal only. */
+  drop: DropCheck | null;
   benchmark: { value: number; label: string } | null;
   annotations: { day: string; label: string }[];
   breakdowns: Breakdown[];
@@ -138,7 +161,7 @@ function cell(point: { value: number | null; ci: Interval | null; n: number; low
 }
 
 const dayRows = (rows: readonly RollupRow[], dimension: string): DayRow[] =>
-  rows.filter((row) => row.dimension === dimension).map(({ day, value, counts, invitations, comments, excluded }) => ({ day, value, counts, invitations, comments, excluded }));
+  rows.filter((row) => row.dimension === dimension).map(({ day, value, counts, invitations, comments, excluded, answered }) => ({ day, value, counts, invitations, comments, excluded, answered }));
 
 const between = (rows: readonly DayRow[], from: string, to: string) => rows.filter((row) => row.day >= from && row.day <= to);
 
@@ -178,7 +201,7 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
   const trendMetrics = buildMetrics(survey, { from: trendFrom, to, granularity, groupBy: null, compare: null }, rows);
 
   const headline = cell(windowMetrics.headline, minN);
-  const ctx: UnitContext = { metric: survey.metric, unit: windowMetrics.headline.unit, scale: survey.scale, locale: survey.locale };
+  const ctx: UnitContext = { metric: survey.metric, unit: windowMetrics.headline.unit, scale: survey.scale };
   const internal = audience === "internal";
   const previous = windowMetrics.comparison?.against === "previous" ? windowMetrics.comparison : null;
 
@@ -213,6 +236,7 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
     },
     recent: windowMetrics.series.map((p) => ({ period: p.period, from: p.from, to: p.to, ...cell(p, minN) })),
     responses: windowMetrics.response_rate.responses,
+    answered: windowMetrics.response_rate.answered,
     invitations: windowMetrics.response_rate.invitations,
     response_rate: windowMetrics.response_rate.percent,
     emails: internal ? emailCohort(report.sends, from, to) : null,
@@ -220,9 +244,10 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
     excluded: windowMetrics.excluded,
     previous:
       internal && previous
-        ? { difference: previous.difference, ci: previous.ci, p_value: previous.p_value, significant: previous.significant, previous: cell(previous.a, null) }
+        ? { from: previous.a.from, to: previous.a.to, difference: previous.difference, ci: previous.ci, p_value: previous.p_value, significant: previous.significant, previous: cell(previous.a, null) }
         : null,
     target: targetView(windowMetrics),
+    drop: internal ? dropCheck(survey, all, to) : null,
     benchmark: survey.benchmark,
     annotations: report.annotations
       .map(({ at, label }) => ({ day: dayOf(at, survey.timezone), label }))
@@ -253,7 +278,26 @@ export function emailCohort(sends: readonly SendDay[], from: string, to: string)
 function targetView(metrics: MetricsBody): TargetView | null {
   const target = metrics.target;
   if (!target) return null;
-  return { value: target.value, by: target.by, start: target.start, expected: target.expected, gap: target.gap, verdict: target.verdict, reason: target.reason };
+  const { headline } = metrics;
+  return {
+    value: target.value,
+    by: target.by,
+    start: target.start,
+    expected: target.expected,
+    gap: target.gap,
+    observed: headline.value,
+    n: headline.n,
+    interval: target.interval,
+    verdict: target.verdict,
+    reason: target.reason,
+  };
+}
+
+/** The drop check of the last ISO week completed before `today`, on the survey's overall rows. */
+export function dropCheck(survey: ReportSurvey["survey"], all: readonly DayRow[], today: string): DropCheck {
+  const week = completedWeek(today);
+  const { alert } = detectDrop(survey, weeklyHistograms(survey.scale, weeksUpTo(week, DROP_HISTORY_WEEKS), all));
+  return { week, size: dropSize(survey), alert };
 }
 
 type WindowQuery = { from: string; to: string; granularity: "week" };

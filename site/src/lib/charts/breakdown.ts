@@ -19,6 +19,8 @@ export interface BreakdownInput {
   rows: readonly BreakdownRowInput[];
   domain: readonly [number, number];
   formatValue: (value: number) => string;
+  /** The axis's labels; formatValue when not given. */
+  formatTick?: (value: number) => string;
   width?: number;
   /** Width reserved for the row labels. */
   labelWidth?: number;
@@ -79,6 +81,6 @@ export function breakdownChart(input: BreakdownInput): BreakdownChart {
         valueLabel: value === null || whiskerEnd === null ? null : { x: r1(Math.min(whiskerEnd + 6, width - 50)), text: input.formatValue(value) },
       };
     }),
-    ticks: valueTicks(input.domain, [plot.left, plot.right], 5, input.formatValue),
+    ticks: valueTicks(input.domain, [plot.left, plot.right], 5, input.formatTick ?? input.formatValue),
   };
 }
