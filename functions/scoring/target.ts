@@ -102,9 +102,9 @@ export interface TargetStatus {
 
 export const METRIC_NAMES: Record<ScoringConfig["metric"], string> = { csat: "CSAT", nps: "NPS", ces: "CES", rating: "Rating", intent: "Intent" };
 
-/** A whole number with a true minus sign: how % and NPS points are read. */
+/** A whole number with a true minus sign, halves away from zero as the report pages round: how % and NPS points are read. */
 export function formatWhole(value: number): string {
-  const rounded = Math.round(value);
+  const rounded = Math.sign(value) * Math.round(Math.abs(value));
   return rounded === 0 ? "0" : rounded.toLocaleString("en-US").replace("-", "−");
 }
 

@@ -126,6 +126,9 @@ describe("numbers as a person reads them", () => {
     expect(formatWhole(-0.4)).toBe("0");
     expect(formatWhole(-0.6)).toBe("\u22121");
     expect(formatWhole(42.5)).toBe("43");
+    // Halves away from zero, as the report pages round (site/src/lib/format.ts): −33.5 is −34, not −33.
+    expect(formatWhole(-33.5)).toBe("\u221234");
+    expect(formatWhole(-0.5)).toBe("\u22121");
     expect(formatWhole(-12)).toBe("\u221212");
     expect(formatWhole(12345.6)).toBe("12,346");
     expect(formatWhole(-1234)).toBe("\u22121,234");
