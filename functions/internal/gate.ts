@@ -66,7 +66,8 @@ export function safeNext(raw: string | null | undefined): string {
   if (url.origin !== RESOLVE_BASE || !path.startsWith("/internal/") || path.includes("//")) return FALLBACK_NEXT;
   // An encoded dot, slash, backslash or percent left after resolving could make a segment when decoded later.
   if (/%(2e|2f|5c|25)/i.test(path)) return FALLBACK_NEXT;
-  return path;
+  // The query stays: a filtered list or a preset form opens as it was asked for.
+  return path + url.search;
 }
 
 /**
@@ -108,7 +109,9 @@ export function internalPage(request: IRequest, env: Env): Promise<Response> {
 export async function behindGate(request: IRequest, env: Env, page: () => Promise<Response>): Promise<Response> {
   if (await signedIn(request, env)) return page();
   if (accessConfigured(env)) return new Response("Cloudflare Access sign-in required.", { status: 403 });
-  const next = safeNext(new URL(request.url).pathname);
+  // After sign-in the browser GETs `next`: a form posted while signed out goes back to where its page starts.
+  const url = new URL(request.url);
+  const next = request.method === "GET" || request.method === "HEAD" ? safeNext(url.pathname + url.search) : FALLBACK_NEXT;
   return new Response(null, { status: 302, headers: { Location: `/internal/sign-in?next=${encodeURIComponent(next)}` } });
 }
 

@@ -56,6 +56,14 @@ describe("internal reports", () => {
     }
   });
 
+  it("send a signed-out visitor back to the page with its query, and a signed-out form post to /internal/", async () => {
+    const page = await fetchChecked(`${BASE}/internal/manage/surveys/new?preset=csat-support`, { redirect: "manual" });
+    expect(page.headers.get("location")).toBe(`/internal/sign-in?next=${encodeURIComponent("/internal/manage/surveys/new?preset=csat-support")}`);
+    const post = await fetchChecked(`${BASE}/internal/manage/surveys/new`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=x" });
+    expect(post.status).toBe(302);
+    expect(post.headers.get("location")).toBe(`/internal/sign-in?next=${encodeURIComponent("/internal/")}`);
+  });
+
   it("sign in with the admin token: a signed, HttpOnly, SameSite=Strict cookie that opens the pages", async () => {
     const response = await signIn(env.ADMIN_TOKEN, "/internal/s/support/");
     expect(response.status).toBe(303);
@@ -134,7 +142,8 @@ describe("internal reports", () => {
     ["/internal/s/x/", "/internal/s/x/"],
     ["/internal/./s/x/", "/internal/s/x/"],
     ["/internal/s/x/../y/", "/internal/s/y/"],
-    ["/internal/s/x/?q=1#top", "/internal/s/x/"],
+    ["/internal/s/x/?q=1#top", "/internal/s/x/?q=1"],
+    ["/internal/../evil?next=//evil.example", "/internal/"],
     ["/internal/../../evil", "/internal/"],
     ["/internal/..", "/internal/"],
     ["/internal/%2e%2e/evil", "/internal/"],
