@@ -1,9 +1,9 @@
 import * as v from "valibot";
-import { ApiError, badRequest, notFound } from "../http/errors";
+import { decodeTextCursor, encodeTextCursor } from "../http/cursor";
+import { ApiError, notFound } from "../http/errors";
 import { queryInteger, queryText } from "../http/query";
 import type { ValidatedRequest } from "../http/route";
 import { IsoTime, isoTime } from "../http/time";
-import { base64url, base64urlDecode } from "../security/secrets";
 import { nextInWindow, spreadOffsets } from "../sending/schedule";
 import { enrollMembersStatement, getMembers, listMembers, removeMember, type MemberRecord, type NewMember } from "../storage/members";
 import { getPeople, upsertPeopleStatement, type PersonInput } from "../storage/people";
@@ -157,17 +157,6 @@ export async function removeMemberRoute(request: ValidatedRequest<v.InferOutput<
   return new Response(null, { status: 204 });
 }
 
-// The cursor is the page's last recipient, encoded so any recipient text travels safely in a query.
-const encodeCursor = (recipient: string): string => base64url(new TextEncoder().encode(recipient));
-
-function decodeCursor(raw: string | undefined): string | null {
-  if (raw === undefined) return null;
-  const bytes = base64urlDecode(raw);
-  const text = bytes ? new TextDecoder().decode(bytes) : "";
-  if (!bytes || text.length === 0) throw badRequest("invalid_query", "cursor: not a cursor this API gave out.", "cursor");
-  return text;
-}
-
 /** GET /api/v1/surveys/{id}/members — members by recipient, a page at a time. */
 export async function listMembersRoute(
   request: ValidatedRequest<SurveyIdParams, v.InferOutput<typeof MemberListQuery>>,
@@ -175,8 +164,8 @@ export async function listMembersRoute(
 ): Promise<v.InferOutput<typeof MemberList>> {
   const survey = await requireSurvey(env, request.input.params.id);
   const { cursor, limit } = request.input.query;
-  const rows = await listMembers(env.DB, survey.id, { after: decodeCursor(cursor), limit: limit + 1 });
+  const rows = await listMembers(env.DB, survey.id, { after: decodeTextCursor(cursor), limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { members: page.map(present), next_cursor: rows.length > limit && last ? encodeCursor(last.recipient) : null };
+  return { members: page.map(present), next_cursor: rows.length > limit && last ? encodeTextCursor(last.recipient) : null };
 }

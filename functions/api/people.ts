@@ -1,12 +1,12 @@
 import * as v from "valibot";
 import type { Principal } from "../auth/principal";
-import { badRequest, notFound } from "../http/errors";
+import { decodeTextCursor, encodeTextCursor } from "../http/cursor";
+import { notFound } from "../http/errors";
 import { queryInteger, queryText } from "../http/query";
 import type { ValidatedRequest } from "../http/route";
 import { freeText } from "../http/text";
 import { IsoTime, isoTime } from "../http/time";
 import { LOCALES } from "../i18n/locales";
-import { base64url, base64urlDecode } from "../security/secrets";
 import { getPersonView, listPeopleViews, savePerson, type PersonView as StoredPersonView } from "../storage/people";
 import { propertiesSchema, recipientSchema } from "../surveys/properties";
 import { isTimeZone } from "../surveys/survey-input";
@@ -93,20 +93,6 @@ const present = (person: StoredPersonView): PersonView => ({
   next_send_at: at(person.next_send_at),
 });
 
-// The cursor is the page's last recipient, opaque to callers.
-const encodeCursor = (recipient: string) => base64url(new TextEncoder().encode(recipient));
-
-function decodeCursor(raw: string | undefined): string | null {
-  if (raw === undefined) return null;
-  const bytes = base64urlDecode(raw);
-  try {
-    if (bytes && bytes.length > 0) return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    // Not UTF-8: not a cursor this API gave out.
-  }
-  throw badRequest("invalid_query", "cursor: not a cursor this API gave out.", "cursor");
-}
-
 /** POST /api/v1/people — creates or updates one person; a field left out keeps what is stored. */
 export async function upsertPerson(request: ValidatedRequest<Record<string, string>, Record<string, unknown>, NewPerson>, env: Env): Promise<PersonView> {
   const body = request.input.body;
@@ -119,10 +105,10 @@ export async function upsertPerson(request: ValidatedRequest<Record<string, stri
 /** GET /api/v1/people — by recipient id, a page at a time. */
 export async function listPeopleRoute(request: ValidatedRequest<Record<string, string>, PersonListQuery>, env: Env): Promise<v.InferOutput<typeof PersonList>> {
   const { cursor, limit, email } = request.input.query;
-  const rows = await listPeopleViews(env.DB, { after: decodeCursor(cursor), limit: limit + 1, email: email ?? null });
+  const rows = await listPeopleViews(env.DB, { after: decodeTextCursor(cursor), limit: limit + 1, email: email ?? null });
   const people = rows.slice(0, limit);
   const last = people.at(-1);
-  return { people: people.map(present), next_cursor: rows.length > limit && last ? encodeCursor(last.recipient) : null };
+  return { people: people.map(present), next_cursor: rows.length > limit && last ? encodeTextCursor(last.recipient) : null };
 }
 
 /** GET /api/v1/people/{recipient} */

@@ -1,9 +1,9 @@
 import * as v from "valibot";
+import { encodeTextCursor } from "../http/cursor";
 import { ApiError } from "../http/errors";
 import type { ValidatedRequest } from "../http/route";
 import { freeText } from "../http/text";
 import { LOCALES, type Locale } from "../i18n/locales";
-import { base64url, base64urlDecode } from "../security/secrets";
 import { nextInWindow } from "../sending/schedule";
 import { enrollMembersStatement, listMemberships, removeMember, type Membership } from "../storage/members";
 import { getPeople, getPersonView, getPersonViews, recipientsWithEmail, upsertPeopleStatement, type PersonView } from "../storage/people";
@@ -12,7 +12,7 @@ import { isEmailAddress } from "../surveys/properties";
 import { DelightedPerson, presentPerson, unixTime } from "../webhooks/delighted-format";
 import type { DelightedRequest } from "./auth";
 import { unprocessable } from "./errors";
-import { nextLink, pageResponse, perPage } from "./pagination";
+import { cursorText, nextLink, pageResponse, perPage } from "./pagination";
 
 /**
  * Delighted's Autopilot on Tapscore's recurring surveys: the key's survey is the one Autopilot
@@ -122,17 +122,6 @@ async function withPeople(db: D1Database, memberships: Membership[]): Promise<De
   });
 }
 
-// The cursor is the page's last recipient, encoded so that any recipient travels safely in a URL.
-const encodeCursor = (recipient: string): string => base64url(new TextEncoder().encode(recipient));
-
-function decodeCursor(raw: string | undefined): string | null {
-  if (raw === undefined) return null;
-  const bytes = base64urlDecode(raw);
-  const text = bytes ? new TextDecoder().decode(bytes) : "";
-  if (!bytes || text.length === 0) throw unprocessable("cursor", "is invalid");
-  return text;
-}
-
 /** GET /v1/autopilot/email/memberships — the survey's members by id, a page at a time, with a Link to the next. */
 export async function listAutopilotMemberships(
   request: DelightedHandlerRequest<v.InferOutput<typeof DelightedMembershipQuery>, undefined>,
@@ -140,14 +129,14 @@ export async function listAutopilotMemberships(
 ): Promise<Response> {
   const query = request.input.query;
   const rows = await listMemberships(env.DB, request.delighted.survey.id, {
-    after: decodeCursor(query.cursor),
+    after: cursorText(query.cursor),
     recipient: query.person_id ?? null,
     email: query.person_email ?? null,
     limit: query.per_page + 1,
   });
   const page = rows.slice(0, query.per_page);
   const last = page.at(-1);
-  const link = rows.length > query.per_page && last ? nextLink(request.url, { cursor: encodeCursor(last.recipient) }) : null;
+  const link = rows.length > query.per_page && last ? nextLink(request.url, { cursor: encodeTextCursor(last.recipient) }) : null;
   return pageResponse(await withPeople(env.DB, page), link);
 }
 

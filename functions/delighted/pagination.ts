@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { textOfCursor } from "../http/cursor";
+import { unprocessable } from "./errors";
 
 /**
  * Delighted's two ways of paging. People and Autopilot memberships: a cursor, with the next page's
@@ -13,6 +15,14 @@ export function nextLink(requestUrl: string, set: Record<string, string>): strin
   const url = new URL(requestUrl);
   for (const [name, value] of Object.entries(set)) url.searchParams.set(name, value);
   return `<${url.toString().replace(/,/g, "%2C")}>; rel="next"`;
+}
+
+/** A `cursor` query parameter's text back, as `encodeTextCursor` gave it out; Delighted's 422 when it is not one. */
+export function cursorText(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const text = textOfCursor(raw);
+  if (text === null) throw unprocessable("cursor", "is invalid");
+  return text;
 }
 
 /** A JSON list with a Link header when there is a next page. */

@@ -1,11 +1,11 @@
 import * as v from "valibot";
 import { linkOrigin, requireSender } from "../api/invitations";
 import { erasePerson } from "../api/erasure";
+import { encodeTextCursor } from "../http/cursor";
 import { ApiError, notFound } from "../http/errors";
 import type { ValidatedRequest } from "../http/route";
 import { codePoints, NOT_WELL_FORMED, withoutControlCharacters } from "../http/text";
 import { LOCALES, type Locale } from "../i18n/locales";
-import { base64url, base64urlDecode } from "../security/secrets";
 import { configuredThrottleDays, scheduleSends } from "../sending/enqueue";
 import { getPeople, getPersonView, listPeopleByCreation, recipientsWithEmail, savePerson, type PersonPosition } from "../storage/people";
 import { cancelScheduledSendsTo } from "../storage/sends";
@@ -13,7 +13,7 @@ import { isEmailAddress } from "../surveys/properties";
 import { DelightedPerson, presentPerson, unixTime } from "../webhooks/delighted-format";
 import type { DelightedRequest } from "./auth";
 import { unprocessable } from "./errors";
-import { nextLink, pageResponse, perPage, unixSeconds } from "./pagination";
+import { cursorText, nextLink, pageResponse, perPage, unixSeconds } from "./pagination";
 
 /**
  * Delighted's people: POST /v1/people (the call integrations make after every purchase or ticket),
@@ -207,18 +207,18 @@ export async function createDelightedPerson(request: Handled<Record<string, stri
 }
 
 // The cursor is the page's last person (creation time and recipient), opaque to callers.
-const encodeCursor = (position: PersonPosition): string => base64url(new TextEncoder().encode(JSON.stringify([position.created_at, position.recipient])));
+const encodeCursor = (position: PersonPosition): string => encodeTextCursor(JSON.stringify([position.created_at, position.recipient]));
 
 function decodeCursor(raw: string | undefined): PersonPosition | null {
-  if (raw === undefined) return null;
-  const bytes = base64urlDecode(raw);
+  const text = cursorText(raw);
+  if (text === null) return null;
   try {
-    const value: unknown = bytes ? JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes)) : null;
+    const value: unknown = JSON.parse(text);
     if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === "string") {
       return { created_at: value[0] as number, recipient: value[1] };
     }
   } catch {
-    // Not UTF-8 or not JSON: not a cursor this API gave out.
+    // Not JSON: not a cursor this API gave out.
   }
   throw unprocessable("cursor", "is invalid");
 }

@@ -162,6 +162,8 @@ describe("GET /v1/autopilot/email/memberships", () => {
     expect(((await byId.json()) as Membership[]).map((m) => m.person.id)).toEqual(["l2@example.com"]);
     expect((await delighted(listKey, "GET", "/v1/autopilot/email/memberships?per_page=101")).status).toBe(422);
     expect((await delighted(listKey, "GET", "/v1/autopilot/email/memberships?cursor=%21")).status).toBe(422);
+    // Base64url of the byte 0xFF, which is not UTF-8: not a cursor this API gave out either.
+    expect((await delighted(listKey, "GET", "/v1/autopilot/email/memberships?cursor=_w")).status).toBe(422);
   });
 
   it("shows the next survey request once the cron has scheduled it, and none once it has left", async () => {

@@ -161,6 +161,7 @@ describe("GET and DELETE /api/v1/surveys/{id}/members", () => {
     expect(page2.members.map((m) => m.recipient)).toEqual(["c"]);
     expect(page2.next_cursor).toBeNull();
     expect((await api("GET", "/api/v1/surveys/members-list/members?cursor=%21%21")).status).toBe(400);
+    expect((await api("GET", "/api/v1/surveys/members-list/members?cursor=_w")).status).toBe(400);
     expect((await api("GET", "/api/v1/surveys/members-nowhere/members")).status).toBe(404);
   });
 
