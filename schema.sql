@@ -70,7 +70,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS invitations_by_template_recipient ON invitatio
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   invitation_id TEXT NOT NULL,
-  kind TEXT NOT NULL,                   -- view | tap | head | choose | comment | signal | override
+  kind TEXT NOT NULL,                   -- view | tap | head | choose | comment | signal | override | ingest | honeypot
   score INTEGER,                        -- the score asked for, when the request named one
   at INTEGER NOT NULL,
   client TEXT NOT NULL,                 -- user-agent class: browser | headless | bot | tool | empty | admin

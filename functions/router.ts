@@ -7,6 +7,7 @@ import { ApiError, errorResponse, toErrorResponse } from "./http/errors";
 import { limitRequest } from "./http/rate-limit";
 import { validateInput } from "./http/route";
 import { isInternalPath, withInternalHeaders } from "./internal/gate";
+import { siteNotFound } from "./internal/site-assets";
 import { respondentFailure } from "./respondent/routes";
 import { ROUTES } from "./routes";
 
@@ -22,8 +23,10 @@ export const router = AutoRouter({
     return isDelightedPath(path) ? delightedErrorResponse(error) : toErrorResponse(error);
   },
   // AutoRouter calls `missing` as a response handler: (response, request, ...args).
-  missing: (_response: unknown, request: Request) => {
+  missing: (_response: unknown, request: Request, env: Env) => {
     const path = new URL(request.url).pathname;
+    // A site address with no built file (wrangler.toml: not_found_handling = "none"): the site's 404 page, as before.
+    if ((request.method === "GET" || request.method === "HEAD") && isSitePath(path)) return siteNotFound(request, env);
     const missing = new ApiError(404, "not_found", `No route for ${request.method} ${path}.`);
     return isDelightedPath(path) ? delightedErrorResponse(missing) : errorResponse(missing);
   },
@@ -40,6 +43,11 @@ function withNosniff(response: Response): Response {
   const headers = new Headers(response.headers);
   headers.set("X-Content-Type-Options", "nosniff");
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Paths the static site owns: everything but the Worker's own prefixes (wrangler.toml's run_worker_first). */
+function isSitePath(path: string): boolean {
+  return !/^\/(?:api|v1|r|t|internal)(?:\/|$)|^\/healthz$/.test(path);
 }
 
 function isDelightedPath(path: string): boolean {

@@ -65,10 +65,12 @@ import {
   Webhook,
   WebhookList,
   WebhookParams,
+  WebhookTestResult,
   createWebhook,
   deleteWebhookRoute,
   listDeliveriesRoute,
   listWebhooksRoute,
+  testWebhookRoute,
 } from "./api/webhooks";
 import { COMMENT_MAX_LENGTH } from "./counting/comment";
 import { ErrorBody } from "./http/errors";
@@ -78,6 +80,7 @@ import { MetricsQueryParams } from "./metrics/query";
 import { IntervalView, Metrics } from "./metrics/report";
 import { route, type Route } from "./http/route";
 import { SignInForm, internalPage, signIn, signInForm, signOut } from "./internal/gate";
+import { RangePageParams, ReportPageParams, internalReportPage, publicReportPage } from "./internal/report-coming";
 import { SendPreviewParams, sendPreview, sendsPreviewList } from "./internal/sends-preview";
 import {
   ACTION_ANSWERS as MANAGE_ACTION_ANSWERS,
@@ -90,6 +93,7 @@ import {
   createSurveyAction,
   createWebhookAction,
   deleteWebhookAction,
+  testWebhookAction,
   editSurveyAction,
   editSurveyForm,
   exportAction,
@@ -125,6 +129,7 @@ import {
 } from "./respondent/routes";
 import { UnsubscribeForm, confirmUnsubscribe, showUnsubscribe } from "./respondent/unsubscribe";
 import { TemplateLinkParams, templateProbe, templateTap } from "./respondent/template";
+import { honeypot } from "./respondent/honeypot";
 import { SnippetQuery, TemplateSnippetView, getSnippetRoute } from "./api/snippets";
 import { NewSurveyBody, SurveyPatchBody } from "./surveys/survey-input";
 // delighted imports: people
@@ -195,6 +200,25 @@ import { DelightedErrorBody as AutopilotErrorBody } from "./delighted/errors";
 
 const HTML = { "text/html": v.string() };
 const noBody = (description: string) => ({ description });
+
+// What a report address not built yet answers (functions/internal/report-coming.ts), for each range's page alike.
+const PUBLIC_REPORT_COMING =
+  "Reached only when no page is built at this address: a built page is served by the static assets without the Worker. " +
+  "A survey that is not public, archived or unknown gets the same 404 page as any unknown address.";
+const PUBLIC_REPORT_ANSWERS = {
+  200: { description: "The built page (when the Worker runs first)", content: HTML },
+  304: { description: "The built page is unchanged since the copy the browser has", headers: { ETag: "The page's version." } },
+  307: { description: "The built page's canonical path", headers: { Location: "The canonical path." } },
+  404: { description: "No page yet: the \"report coming\" page in the survey's language (noindex, no-store), or the site's 404 page", content: HTML },
+};
+const INTERNAL_REPORT_ANSWERS = {
+  200: { description: "The built page", content: HTML },
+  302: { description: "Not signed in (without Cloudflare Access): on to the sign-in page", headers: { Location: "/internal/sign-in?next=<this path>." } },
+  304: { description: "Signed in, and the page is unchanged since the copy the browser has", headers: { ETag: "The page's version." } },
+  307: { description: "Signed in; the page's canonical path", headers: { Location: "The canonical path." } },
+  403: { description: "Cloudflare Access is configured and the request carries no valid Access JWT", content: { "text/plain": v.string() } },
+  404: { description: "Signed in, and no page yet: the \"report coming\" page in the survey's language, or the site's 404 page for an unknown or archived survey", content: HTML },
+};
 
 export const ROUTES: readonly Route[] = [
   route({
@@ -489,7 +513,7 @@ export const ROUTES: readonly Route[] = [
     operationId: "getMetrics",
     summary: "Headline, distribution, series, groups, comparison, target and response rate, from rollups; response rate per send cohort",
     description:
-      "Scores from the rollups only (refreshed every 5 minutes); suspected and excluded responses never count. Days are local days " +
+      "Scores from the rollups only (refreshed by the cron every minute); suspected and excluded responses never count. Days are local days " +
       "of the survey's time zone. Percentages and NPS are in points, unrounded; every value carries n and a 95% interval, and " +
       "low_confidence below 30 answers. `sends` is the response rate of the survey emails sent within the range, read from the messages. " +
       "compare=variant measures a variant against a baseline chosen explicitly (`baseline`, else the survey's control_variant, else a " +
@@ -604,6 +628,25 @@ export const ROUTES: readonly Route[] = [
       404: { description: "No webhook has this id", json: ErrorBody },
     },
     handler: listDeliveriesRoute,
+  }),
+  route({
+    method: "post",
+    path: "/api/v1/webhooks/:id/test",
+    operationId: "testWebhook",
+    summary: "Send one signed test event to a webhook now, and log it",
+    description:
+      "The event `webhook.test`, signed like every delivery, in the webhook's format: standard `{ type: \"webhook.test\", timestamp, data: { webhook, message } }`; " +
+      "slack `{ text }`; delighted `{ event_type: \"webhook.test\", event_id, event_data: { webhook, message } }` (a type Delighted never sent, so a receiver " +
+      "acting on survey_response.* ignores it). It names no survey, response or person. Sent at once and attempted once: the answer says how the endpoint " +
+      "answered, and the delivery log shows it as delivered (2xx) or failed, never retried. The URL is checked as before every delivery.",
+    tag: "Webhooks",
+    scope: "admin",
+    params: WebhookParams,
+    responses: {
+      200: { description: "Sent (or refused by the URL check); how the endpoint answered", json: WebhookTestResult },
+      404: { description: "No webhook has this id", json: ErrorBody },
+    },
+    handler: testWebhookRoute,
   }),
 
   route({
@@ -924,6 +967,18 @@ export const ROUTES: readonly Route[] = [
     responses: { 204: noBody("Recorded"), ...SIGNAL_FAILURES, 413: BODY_OVER_LIMIT },
     handler: signal,
   }),
+  // Two segments after the token (respondent/honeypot.ts HONEYPOT_SUFFIX): /r/:token/:score cannot take it.
+  route({
+    method: "get",
+    path: "/r/:token/more/info",
+    operationId: "respondentHoneypot",
+    summary: "The email block's invisible link: whatever fetches it is a scanner; never a score",
+    description: "No person can see, focus or hear this link. Its fetch is recorded, and the counting rule takes that client's requests around it for a scanner's.",
+    tag: "Respondent",
+    params: LinkParams,
+    responses: { 204: noBody("Recorded; nothing to show"), ...SIGNAL_FAILURES },
+    handler: honeypot,
+  }),
   route({
     method: "get",
     path: "/t/:token/:score",
@@ -1178,6 +1233,16 @@ export const ROUTES: readonly Route[] = [
   }),
   route({
     method: "post",
+    path: "/internal/manage/webhooks/:id/test",
+    operationId: "manageTestWebhook",
+    summary: "Manage: send a test event to a webhook (the API's POST /api/v1/webhooks/{id}/test), then its delivery log with the outcome",
+    tag: "Internal reports",
+    handlerBody: MANAGE_FORM_BODY,
+    responses: MANAGE_ACTION_ANSWERS,
+    handler: testWebhookAction,
+  }),
+  route({
+    method: "post",
     path: "/internal/manage/webhooks/:id/delete",
     operationId: "manageDeleteWebhook",
     summary: "Manage: delete a webhook",
@@ -1244,6 +1309,51 @@ export const ROUTES: readonly Route[] = [
     responses: MANAGE_PAGE_ANSWERS,
     handler: auditPage,
   }),
+  // Report pages the site has not built yet (functions/internal/report-coming.ts): the Worker sees
+  // /s/{id}/ only when no page is built there (wrangler.toml: not_found_handling = "none").
+  route({
+    method: "get",
+    path: "/s/:id",
+    operationId: "publicReportComing",
+    summary: "A public report page the site has not built yet: \"report coming\" for an active public survey, else the site's 404 page",
+    description: PUBLIC_REPORT_COMING,
+    tag: "Internal reports",
+    params: ReportPageParams,
+    responses: PUBLIC_REPORT_ANSWERS,
+    handler: publicReportPage,
+  }),
+  route({
+    method: "get",
+    path: "/internal/s/:id",
+    operationId: "internalReportComing",
+    summary: "An internal report page, or \"report coming\" for an active survey the site has not built a page for yet",
+    tag: "Internal reports",
+    params: ReportPageParams,
+    responses: INTERNAL_REPORT_ANSWERS,
+    handler: internalReportPage,
+  }),
+  // The same for each range's own page (/s/{id}/30/ …).
+  route({
+    method: "get",
+    path: "/s/:id/:range",
+    operationId: "publicRangeReportComing",
+    summary: "A range's public report page (30, 365 or all days) the site has not built yet: \"report coming\" for an active public survey, else the site's 404 page",
+    description: PUBLIC_REPORT_COMING,
+    tag: "Internal reports",
+    params: RangePageParams,
+    responses: PUBLIC_REPORT_ANSWERS,
+    handler: publicReportPage,
+  }),
+  route({
+    method: "get",
+    path: "/internal/s/:id/:range",
+    operationId: "internalRangeReportComing",
+    summary: "A range's internal report page, or \"report coming\" for an active survey the site has not built a page for yet",
+    tag: "Internal reports",
+    params: RangePageParams,
+    responses: INTERNAL_REPORT_ANSWERS,
+    handler: internalReportPage,
+  }),
   route({
     method: "get",
     path: "/internal/*",
@@ -1251,7 +1361,7 @@ export const ROUTES: readonly Route[] = [
     summary: "A built internal report page, after the Access JWT or the session cookie is verified",
     description:
       "Signed in, the site's static assets answer as they would (conditional requests, canonical-path redirects, the 404 page). " +
-      "Every /internal/* answer carries a Content-Security-Policy (no script, no framing), X-Frame-Options: DENY, X-Content-Type-Options: nosniff, " +
+      "Every /internal/* answer carries a Content-Security-Policy (no framing; no script but the one that adds the manage pages' Copy buttons, allowed by its hash), X-Frame-Options: DENY, X-Content-Type-Options: nosniff, " +
       "Referrer-Policy: same-origin and Cache-Control: private, no-store.",
     tag: "Internal reports",
     responses: {

@@ -88,7 +88,7 @@ function plans(today: number): Plan[] {
       },
       adjust: (score, p, _day, r) => (p.team === "technical" && r.next() < 0.15 ? Math.max(1, score - 2) : score),
       comments: {
-        good: ["Quick and friendly, thanks!", "Agent knew exactly what to do.", "<script>alert('xss')</script> great service"],
+        good: ["Quick and friendly, thanks!", "Agent knew exactly what to do.", "Great service, solved on the first call."],
         bad: ["Took three emails to get an answer.", "Still waiting for the refund.", "Nobody read my first message properly."],
       },
     },

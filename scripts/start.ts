@@ -14,7 +14,7 @@ import { createSiteBuilder, exportFingerprint, fetchReportExport, SITE_DIST } fr
 import { run, waitForOk } from "./lib/run.ts";
 import { createWranglerFilter, pipeFiltered, settled } from "./lib/wrangler-output.ts";
 
-/** Production's cron runs every 5 minutes; locally every minute, so a retry or a rebuild is never far off. */
+/** The production cron's own interval (wrangler.toml: every minute), kept locally, so a retry or a rebuild is never far off. */
 const TICK_INTERVAL_MS = 60_000;
 const ADMIN_TOKEN = "ADMIN_TOKEN";
 

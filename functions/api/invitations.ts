@@ -7,6 +7,7 @@ import { emailSnippet } from "../links/email-snippet";
 import { newInvitationId } from "../links/invitation-id";
 import { linkSecrets } from "../links/link-secrets";
 import { signToken } from "../links/token";
+import { effectiveBrand, installationBrand } from "../surveys/brand";
 import { checkProperties, isEmailAddress, personFields, recipientSchema } from "../surveys/properties";
 import { insertInvitationsStatement, recentlyInvited, type NewInvitation } from "../storage/invitations";
 import { upsertPeopleStatement, type PersonInput } from "../storage/people";
@@ -223,6 +224,7 @@ export async function createInvitations(
       : await inviteBySending(env, survey, accepted, { sendAt, origin, expiresInDays: body.expires_in_days, throttleDays: body.throttle_days ?? configuredThrottleDays(env), now }, skipped);
 
   const scores = Array.from({ length: survey.scale.max - survey.scale.min + 1 }, (_, i) => survey.scale.min + i);
+  const brand = effectiveBrand(survey.brand, installationBrand(env));
   const answered = minted.map((invitation): Invitation => {
     const links = Object.fromEntries(scores.map((s) => [s, `${origin}/r/${invitation.token}/${s}`]));
     const locale: Locale = invitation.locale ?? survey.locale;
@@ -233,7 +235,7 @@ export async function createInvitations(
       expires_at: isoTime(invitation.expires_at),
       url: `${origin}/r/${invitation.token}`,
       links,
-      ...(body.snippets ? emailSnippet({ survey, locale, links }) : {}),
+      ...(body.snippets ? emailSnippet({ survey, locale, links, brand }) : {}),
       ...(invitation.send ? { send: invitation.send } : {}),
     };
   });

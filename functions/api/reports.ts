@@ -1,7 +1,9 @@
 import * as v from "valibot";
 import type { ValidatedRequest } from "../http/route";
 import { IsoDay, IsoTime } from "../http/time";
+import type { DeployHookEnv } from "../reports/deploy-hook";
 import { buildReportExport } from "../reports/export";
+import { linkOrigin } from "./invitations";
 import { SurveyView } from "./surveys";
 
 const AUDIENCES = ["internal", "public"] as const;
@@ -22,6 +24,11 @@ export const ReportExport = v.object({
   generated_at: IsoTime,
   audience: v.picklist(AUDIENCES),
   through: v.pipe(IsoDay, v.description("The last day the rollups cover, per the server clock (UTC).")),
+  public_url: v.pipe(
+    v.nullable(v.string()),
+    v.description("The site's public origin: PUBLIC_URL, or without one the origin this export was asked at. The pages write absolute embed URLs with it."),
+  ),
+  deploy_hook: v.pipe(v.nullable(v.boolean()), v.description("Whether DEPLOY_HOOK_URL is set, so the pages are rebuilt after a rollup that changed something.")),
   surveys: v.array(
     v.object({
       survey: v.pipe(v.omit(SurveyView, ["updated_at", "archived_at", "email", "recurrence", "reminder_after_days"]), v.description("An active survey's settings.")),
@@ -68,12 +75,22 @@ export const ReportExport = v.object({
 });
 
 /** GET /api/v1/reports/export — what a production site build reads (REPORT_SOURCE + REPORT_TOKEN). */
-export async function reportExport(request: ValidatedRequest<Record<string, string>, v.InferOutput<typeof ReportExportQuery>>, env: Env): Promise<Response> {
-  const data = await buildReportExport(env.DB, request.input.query.audience, Date.now());
+export async function reportExport(request: ValidatedRequest<Record<string, string>, v.InferOutput<typeof ReportExportQuery>>, env: Env & DeployHookEnv): Promise<Response> {
+  const site = { public_url: publicOrigin(request, env), deploy_hook: Boolean(env.DEPLOY_HOOK_URL?.trim()) };
+  const data = await buildReportExport(env.DB, request.input.query.audience, Date.now(), site);
   const body: v.InferOutput<typeof ReportExport> = {
     ...data,
     // Stored surveys always have retain_days (null keeps everything); say so, as the surveys API does.
     surveys: data.surveys.map((report) => ({ ...report, survey: { ...report.survey, retain_days: report.survey.retain_days ?? null } })),
   };
   return Response.json(body, { headers: { "Cache-Control": "private, no-store" } });
+}
+
+/** PUBLIC_URL where it is a valid origin; else this request's, which is the deployed site's when a build asks it (REPORT_SOURCE). */
+function publicOrigin(request: Request, env: Env): string {
+  try {
+    return linkOrigin(request, env);
+  } catch {
+    return new URL(request.url).origin;
+  }
 }

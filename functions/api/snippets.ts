@@ -5,6 +5,7 @@ import { IsoTime, isoTime } from "../http/time";
 import { linkSecrets } from "../links/link-secrets";
 import { TEMPLATE_PLATFORMS, templateSnippet } from "../links/template-snippets";
 import { signTemplateToken } from "../links/template-token";
+import { effectiveBrand, installationBrand } from "../surveys/brand";
 import { linkOrigin } from "./invitations";
 import { SurveyParams, requireSurvey } from "./surveys";
 
@@ -53,7 +54,7 @@ export async function getSnippetRoute(
   const origin = linkOrigin(request, env);
   const expiresAt = expires_in_days === undefined ? null : Date.now() + expires_in_days * DAY_MS;
   const token = await signTemplateToken(linkSecrets(env), { surveyId: survey.id, expiresAt });
-  const snippet = templateSnippet({ survey, locale: survey.locale, platform, origin, token });
+  const snippet = templateSnippet({ survey, locale: survey.locale, platform, origin, token, brand: effectiveBrand(survey.brand, installationBrand(env)) });
   // The token keeps whole seconds: say the time it really expires.
   return { ...snippet, expires_at: expiresAt === null ? null : isoTime(Math.floor(expiresAt / 1000) * 1000) };
 }

@@ -8,6 +8,7 @@ import { LOCALES } from "../i18n/locales";
 import { HEADLINES, METRICS } from "../scoring/metrics";
 import { regroupSurveyStatements } from "../storage/rollups";
 import { getSurvey, insertSurvey, listSurveys, updateSurvey, updateSurveyStatement, type StoredSurvey } from "../storage/surveys";
+import { NO_BRAND } from "../surveys/brand";
 import { SURVEY_ID_PATTERN, applySurveyPatch, parseNewSurvey, type Survey } from "../surveys/survey-input";
 
 const perLocale = v.record(v.picklist(LOCALES), v.string());
@@ -49,6 +50,14 @@ export const SurveyView = v.object({
     v.optional(v.nullable(v.string())),
     v.description('The baseline of A/B comparisons (compare=variant); null: a variant named "control", else "A", else the query names it.'),
   ),
+  // Optional for the same reason as control_variant; this API always sends it.
+  brand: v.pipe(
+    v.optional(v.object({ name: v.nullable(v.string()), logo_url: v.nullable(v.string()), accent: v.nullable(v.string()) })),
+    v.description(
+      "Who asks: an organization name, an https logo URL and an accent colour (#rrggbb) for the respondent page and the emails; " +
+        "a null field falls back to the installation's BRAND_NAME, BRAND_LOGO_URL and BRAND_ACCENT. The accent is adjusted where needed to keep WCAG AA contrast.",
+    ),
+  ),
   archived: v.boolean(),
   created_at: IsoTime,
   updated_at: IsoTime,
@@ -78,6 +87,7 @@ export function presentSurvey({ created_at, updated_at, archived_at, ...survey }
     archived_at: archived_at === null ? null : isoTime(archived_at),
     retain_days: survey.retain_days ?? null,
     control_variant: survey.control_variant ?? null,
+    brand: survey.brand ?? NO_BRAND,
   };
 }
 

@@ -10,6 +10,7 @@ import { checkWebhookUrl } from "../security/webhook-url";
 import { getSurvey } from "../storage/surveys";
 import {
   ATTEMPT_ERRORS,
+  DELIVERY_EVENTS,
   DELIVERY_STATUSES,
   WEBHOOK_EVENTS,
   WEBHOOK_FORMATS,
@@ -26,6 +27,7 @@ import { SURVEY_ID_PATTERN } from "../surveys/survey-input";
 import { webhookUrlRules } from "../webhooks/deliver";
 import { hasDelightedShape } from "../webhooks/delighted-events";
 import { generateWebhookSecret } from "../webhooks/signing";
+import { TEST_EVENT, sendTestEvent } from "../webhooks/test-event";
 
 /** Every counted response fans out to every endpoint in the request that stored it: keep that bounded. */
 export const MAX_WEBHOOKS = 50;
@@ -87,10 +89,15 @@ export const WebhookList = v.object({ webhooks: v.array(Webhook) });
 export const WebhookParams = v.object({ id: v.pipe(v.string(), v.regex(/^wh_[0-9a-f]{16}$/)) });
 type WebhookParams = v.InferOutput<typeof WebhookParams>;
 
+const AttemptError = v.pipe(
+  v.nullable(v.picklist(ATTEMPT_ERRORS)),
+  v.description("Why no status: timeout, network (nothing more of the failure is kept), or refused: the URL is not one webhooks may reach, so nothing was sent."),
+);
+
 /** One delivery of an event to a webhook, with every attempt made so far. */
 export const Delivery = v.object({
   id: v.pipe(v.string(), v.description("The webhook-id header: the same on every attempt.")),
-  event: v.picklist(WEBHOOK_EVENTS),
+  event: v.pipe(v.picklist(DELIVERY_EVENTS), v.description("The event; webhook.test: a test event sent on request (POST /api/v1/webhooks/{id}/test), attempted once.")),
   survey: v.nullable(v.string()),
   status: v.pipe(v.picklist(DELIVERY_STATUSES), v.description("cancelled: the response turned out to be a scanner's before the delivery was due.")),
   attempts: v.pipe(v.number(), v.integer()),
@@ -101,10 +108,7 @@ export const Delivery = v.object({
     v.object({
       at: IsoTime,
       status: v.pipe(v.nullable(v.pipe(v.number(), v.integer())), v.description("The receiver's HTTP status; null when it did not answer.")),
-      error: v.pipe(
-        v.nullable(v.picklist(ATTEMPT_ERRORS)),
-        v.description("Why no status: timeout, network (nothing more of the failure is kept), or refused: the URL is not one webhooks may reach, so nothing was sent."),
-      ),
+      error: AttemptError,
       duration_ms: v.pipe(v.number(), v.integer()),
     }),
   ),
@@ -119,6 +123,17 @@ export const DeliveryList = v.object({
 export const DeliveryListQuery = v.object({
   cursor: queryText("The next_cursor of the page before."),
   limit: queryInteger({ min: 1, max: 200, fallback: 50 }, "Deliveries per page,"),
+});
+
+/** The outcome of the one attempt of a test event. */
+export const WebhookTestResult = v.object({
+  id: v.pipe(v.string(), v.description("The delivery's id: its webhook-id header and its entry in the delivery log.")),
+  event: v.literal(TEST_EVENT),
+  ok: v.pipe(v.boolean(), v.description("Whether the endpoint answered 2xx: then it is logged delivered, else failed (a test is not retried).")),
+  status: v.pipe(v.nullable(v.pipe(v.number(), v.integer())), v.description("The receiver's HTTP status; null when it did not answer.")),
+  error: AttemptError,
+  duration_ms: v.pipe(v.number(), v.integer()),
+  at: IsoTime,
 });
 
 const present = (webhook: StoredWebhook): Webhook => ({ ...webhook, created_at: isoTime(webhook.created_at) });
@@ -183,4 +198,12 @@ export async function listDeliveriesRoute(
   const { cursor, limit } = request.input.query;
   const page = await listDeliveries(env.DB, webhook.id, { before: decodeTimeCursor(cursor, /^msg_[A-Za-z0-9_-]{20}$/), limit });
   return { deliveries: page.deliveries.map(presentDelivery), next_cursor: page.next ? encodeTimeCursor(page.next) : null };
+}
+
+/** POST /api/v1/webhooks/{id}/test — one signed test event, sent now, logged with its outcome. */
+export async function testWebhookRoute(request: ValidatedRequest<WebhookParams>, env: Env): Promise<v.InferOutput<typeof WebhookTestResult>> {
+  const sent = await sendTestEvent(env, request.input.params.id);
+  if (!sent) throw notFound("The webhook");
+  const { outcome } = sent;
+  return { id: sent.id, event: TEST_EVENT, ok: sent.delivered, status: outcome.status, error: outcome.error, duration_ms: outcome.duration_ms, at: isoTime(outcome.at) };
 }

@@ -2,6 +2,7 @@ import { SWEEP_GAP_MS, answerTime, decide } from "./counting-rule";
 import type { RequestFacts } from "./request-signals";
 import { recordEvent, type EventKind, type NewEvent, type RuleEvent } from "../storage/events";
 import { setComment, upsertDecision, type Decision } from "../storage/responses";
+import { touchBucket } from "../storage/rollups";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
 import type { Outbox } from "../webhooks/deliver";
 
@@ -52,6 +53,11 @@ export async function writeDecision(
   comment?: string | null,
   /** Sends webhook deliveries after the response; without one the cron sends them. */
   outbox?: Outbox,
+  /**
+   * Re-deciding unchanged events under a changed rule: the decision replaces one made from as many
+   * events, and the rollups recount its day (they follow new event sequence numbers, and this has none).
+   */
+  rewrite = false,
 ): Promise<Decision | null> {
   const decision = decide(history);
   if (!decision) return null;
@@ -59,7 +65,8 @@ export async function writeDecision(
   const override = decision.reason === "override" ? (decision.status === "counted" ? "counted" : "excluded") : null;
   // The answer's time comes from the events, never from this write's clock: a queued or repaired tap keeps its own.
   const answeredAt = answerTime(history) ?? now;
-  const statements = [upsertDecision(db, { invitationId, surveyId, decision, override, eventSeq, answeredAt, now })];
+  const statements = [upsertDecision(db, { invitationId, surveyId, decision, override, eventSeq, answeredAt, now, rewrite })];
+  if (rewrite) statements.push(touchBucket(db, surveyId, answeredAt));
   if (comment !== undefined) statements.push(setComment(db, invitationId, comment, now));
   // Webhooks compare the response before and after this write, read atomically with it.
   const watch = watchResponse(db, invitationId, surveyId);

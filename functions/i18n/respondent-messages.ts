@@ -39,6 +39,8 @@ export interface RespondentMessages {
   done: string;
   /** Opens the saved comment's form again */
   editComment: string;
+  /** {name}: the organization asking, over the question when a survey or the installation names one */
+  brandAsks: string;
   answerUpdated: string;
   saveAnswer: string;
   confirm: string;
@@ -65,6 +67,7 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     sendComment: "Send comment",
     commentSaved: "Your comment has been saved.",
     done: "That’s all — thank you! You can close this page.",
+    brandAsks: "{name} would like your feedback",
     editComment: "Edit your comment",
     answerUpdated: "Your answer has been updated.",
     saveAnswer: "Save my answer",
@@ -117,6 +120,7 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     sendComment: "Opmerking versturen",
     commentSaved: "Uw opmerking is opgeslagen.",
     done: "Dat was het — bedankt! U kunt deze pagina sluiten.",
+    brandAsks: "{name} vraagt om uw feedback",
     editComment: "Uw opmerking aanpassen",
     answerUpdated: "Uw antwoord is bijgewerkt.",
     saveAnswer: "Mijn antwoord opslaan",
@@ -169,6 +173,7 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     sendComment: "Kommentar senden",
     commentSaved: "Ihr Kommentar wurde gespeichert.",
     done: "Das war’s – vielen Dank! Sie können diese Seite schließen.",
+    brandAsks: "{name} bittet um Ihr Feedback",
     editComment: "Kommentar bearbeiten",
     answerUpdated: "Ihre Antwort wurde aktualisiert.",
     saveAnswer: "Meine Antwort speichern",
@@ -221,6 +226,7 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     sendComment: "Skicka kommentar",
     commentSaved: "Din kommentar har sparats.",
     done: "Det var allt – tack! Du kan stänga sidan.",
+    brandAsks: "{name} vill gärna ha din feedback",
     editComment: "Ändra din kommentar",
     answerUpdated: "Ditt svar har uppdaterats.",
     saveAnswer: "Spara mitt svar",
@@ -275,6 +281,7 @@ const MESSAGES: Record<Locale, RespondentMessages> = {
     sendComment: "Wyślij komentarz",
     commentSaved: "Komentarz został zapisany.",
     done: "To wszystko — dziękujemy! Możesz zamknąć tę stronę.",
+    brandAsks: "{name} prosi o Twoją opinię",
     editComment: "Edytuj komentarz",
     answerUpdated: "Twoja odpowiedź została zaktualizowana.",
     saveAnswer: "Zapisz moją odpowiedź",

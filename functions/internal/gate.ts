@@ -8,16 +8,20 @@ import { grants } from "../security/scopes";
 import { sha256Hex, timingSafeEqualStrings } from "../security/secrets";
 import { findActiveApiKey } from "../storage/api-keys";
 import { accessConfigured, verifyAccessJwt } from "./access";
+import { COPY_SCRIPT_HASH } from "./manage/copy-script";
 import { SESSION_COOKIE, SESSION_TTL_MS, cookieValue, credentialFingerprint, sessionCookie, signSession, verifySession } from "./session";
 import { signInPage, signOutRefusedPage } from "./sign-in-page";
+import { siteAsset } from "./site-assets";
 
 /**
  * What every /internal/* answer carries, whoever made it (the router adds them in its last step).
- * The pages are static HTML with inline <style> and inline SVG: no script, no frame, nothing remote.
+ * The pages are HTML with inline <style> and inline SVG: no frame, nothing remote, and one script
+ * only, the manage pages' Copy buttons, allowed by its hash (no 'unsafe-inline': an injected script
+ * never runs).
  */
 export const INTERNAL_HEADERS = {
   // img-src 'self' only for the favicon a browser asks for by itself; the pages have no images.
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "Content-Security-Policy": `default-src 'none'; script-src ${COPY_SCRIPT_HASH}; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
   // Not no-referrer: under it a browser sends `Origin: null` on our own form posts, and fromOwnPage
@@ -101,8 +105,8 @@ async function signedIn(request: Request, env: Env): Promise<boolean> {
 
 /** Every /internal/* page: the built report if signed in, else the way to sign in. Never data first. */
 export function internalPage(request: IRequest, env: Env): Promise<Response> {
-  // itty hands handlers a proxy of the request; the assets binding needs a plain one.
-  return behindGate(request, env, () => env.ASSETS.fetch(new Request(request.url, { headers: request.headers })));
+  // The site's 404 page where nothing is built (not_found_handling = "none" leaves the assets' own 404 bare).
+  return behindGate(request, env, () => siteAsset(request, env));
 }
 
 /** `page` if signed in, else the way to sign in: the one gate of every /internal/* page, built or made per request. */

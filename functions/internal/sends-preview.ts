@@ -12,7 +12,8 @@ import { signOutButton } from "./manage/shell";
 /**
  * The local preview of survey emails: the latest messages, and each one as it was (or will be) sent,
  * so a developer can read it and tap its links. Behind the internal gate, under the same strict
- * Content-Security-Policy as every /internal/* page (no script; the router sets it on every answer).
+ * Content-Security-Policy as every /internal/* page (the router sets it on every answer; its only
+ * script is the manage pages' Copy button, allowed by hash).
  *
  * The message's HTML is shown in `<iframe srcdoc sandbox>`: a srcdoc document needs no frame-src
  * (there is nothing to fetch), inherits the page's policy, and the sandbox gives it an opaque origin

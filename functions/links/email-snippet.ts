@@ -25,9 +25,13 @@
  *   labels set no colour and inherit the client's text colour, which it already adapts to the mode,
  *   and buttons are a mid-tone solid blue (#1a56db) with white bold text (6.2:1), whose shape
  *   stands out on white (6.2:1) and on near-black (3:1 on #121212) backgrounds alike.
+ * - A brand's accent (functions/surveys/brand.ts) takes the blue's place, adjusted as needed so that
+ *   its shape keeps 3:1 on white and on #121212 and the text on it (white or near-black) 4.5:1. The
+ *   brand's name opens the block in words ("Acme would like your feedback"), inheriting the text colour.
  * - One colour for every score, never red-to-green: coloured anchors nudge answers.
- * - Every link carries `aria-label` and `title` with "score out of max: label", so a screen reader
- *   or a hover says what a tap means; the visible end labels are then `aria-hidden`.
+ * - Every link carries a `title` with "score out of max: label", so a hover says what a tap means. A
+ *   number alone is also named so (`aria-label`) for screen readers, and the visible end labels are
+ *   then `aria-hidden`; a worded button's visible number and words are its name (WCAG 2.5.3).
  */
 import { formatNumber } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
@@ -35,6 +39,7 @@ import { format, messages } from "../i18n/respondent-messages";
 import { endLabels, isWordedScale, scaleLabels, type ScorePoint } from "../i18n/scale-labels";
 import { surveyQuestion } from "../i18n/survey-question";
 import type { Survey } from "../surveys/survey-input";
+import { EMAIL_BACKGROUNDS, adaptAccent, type AccentColours, type Brand } from "../surveys/brand";
 import { escapeHtml } from "../http/html";
 
 export interface EmailSnippetInput {
@@ -42,6 +47,8 @@ export interface EmailSnippetInput {
   locale: Locale;
   /** The full link for every score of the survey's scale. */
   links: Readonly<Record<number, string>>;
+  /** Who asks: the survey's brand over the installation's; null or absent: Tapscore's blue, no name. */
+  brand?: Brand | null;
 }
 
 export interface EmailSnippet {
@@ -69,9 +76,11 @@ interface Choice {
   url: string;
 }
 
-export function emailSnippet({ survey, locale, links }: EmailSnippetInput): EmailSnippet {
+export function emailSnippet({ survey, locale, links, brand }: EmailSnippetInput): EmailSnippet {
   const question = surveyQuestion(survey, locale);
   const text = messages(locale);
+  const colours: AccentColours = brand?.accent ? adaptAccent(brand.accent, EMAIL_BACKGROUNDS) : { accent: BUTTON_BACKGROUND, text: BUTTON_TEXT };
+  const asks = brand?.name ? format(text.brandAsks, { name: brand.name }, locale) : null;
   const max = formatNumber(survey.scale.max, locale);
   const choices = scaleLabels(survey.metric, survey.scale, locale).map(({ score, label }: ScorePoint): Choice => {
     const number = formatNumber(score, locale);
@@ -81,9 +90,28 @@ export function emailSnippet({ survey, locale, links }: EmailSnippetInput): Emai
     return { score, number, label, accessibleName, url: linkFor(links, score) };
   });
   const html = isWordedScale(survey.metric, survey.scale)
-    ? renderHtml(question, locale, STACK_MAX, STACK_GAP, stack(choices))
-    : renderHtml(question, locale, choices.length * ROW_BUTTON_MAX + (choices.length + 1) * ROW_GAP, ROW_GAP, row(choices, endLabels(survey.metric, survey.scale, locale)));
-  return { html, text: renderText(question, choices) };
+    ? renderHtml(asks, question, locale, STACK_MAX, STACK_GAP, stack(choices, colours))
+    : renderHtml(asks, question, locale, choices.length * ROW_BUTTON_MAX + (choices.length + 1) * ROW_GAP, ROW_GAP, row(choices, endLabels(survey.metric, survey.scale, locale), colours));
+  return { html: html + honeypotLink(choices[0]?.url ?? ""), text: renderText(asks, question, choices) };
+}
+
+/**
+ * After the block, one link no person can see, focus or hear; scanners follow every href, so its
+ * fetch marks them (functions/respondent/honeypot.ts; the path is its HONEYPOT_SUFFIX). Only on an
+ * invitation's own links (/r/{token}/{score}): a template link has no invitation to mark yet.
+ * - No text and no size: where a client drops `display:none` (some webmail and Android apps strip
+ *   unknown styles), a zero-size, zero-font empty anchor still shows nothing and offers nothing to tap.
+ * - Gmail keeps inline `display:none`; the Word engine of Outlook for Windows ignores it on inline
+ *   elements but honours `mso-hide:all`.
+ * - `aria-hidden` and `tabindex="-1"`: out of the accessibility tree and the tab order even where a
+ *   client keeps it displayed (display:none alone already makes it unfocusable and silent).
+ * Not in the plain-text part, where every URL is visible.
+ */
+function honeypotLink(scoreUrl: string): string {
+  const invitation = /^(https?:\/\/[^/?#\s]+\/r\/[A-Za-z0-9_-]+)\/\d{1,2}$/.exec(scoreUrl);
+  if (!invitation) return "";
+  const style = "display:none;mso-hide:all;width:0;height:0;max-width:0;max-height:0;overflow:hidden;font-size:0;line-height:0;opacity:0;color:transparent;text-decoration:none;";
+  return `<a href="${escapeHtml(`${invitation[1]}/more/info`)}" aria-hidden="true" tabindex="-1" style="${style}"></a>`;
 }
 
 function linkFor(links: Readonly<Record<number, string>>, score: number): string {
@@ -97,11 +125,12 @@ function linkFor(links: Readonly<Record<number, string>>, score: number): string
 const table = (cellspacing: number, style: string) =>
   `<table role="presentation" width="100%" cellpadding="0" cellspacing="${cellspacing}" border="0" style="${style}">`;
 
-/** The question over the choices, 100% wide up to maxWidth (Outlook for Windows: exactly maxWidth), its edge on the buttons'. */
-function renderHtml(question: string, locale: Locale, maxWidth: number, gap: number, choices: string): string {
+/** Who asks and the question over the choices, 100% wide up to maxWidth (Outlook for Windows: exactly maxWidth), its edge on the buttons'. */
+function renderHtml(asks: string | null, question: string, locale: Locale, maxWidth: number, gap: number, choices: string): string {
   return (
     `<!--[if mso]><table role="presentation" width="${maxWidth}" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->` +
     `<table role="presentation" lang="${locale}" dir="ltr" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;width:100%;max-width:${maxWidth}px;">` +
+    (asks ? `<tr><td style="padding:0 ${gap}px 4px ${gap}px;font-family:${FONT};font-size:14px;line-height:20px;">${escapeHtml(asks)}</td></tr>` : "") +
     `<tr><td style="padding:0 ${gap}px 12px ${gap}px;font-family:${FONT};font-size:18px;line-height:24px;font-weight:bold;">${escapeHtml(question)}</td></tr>` +
     `<tr><td>${choices}</td></tr>` +
     `</table>` +
@@ -109,21 +138,25 @@ function renderHtml(question: string, locale: Locale, maxWidth: number, gap: num
   );
 }
 
-const BUTTON_CELL = `bgcolor="${BUTTON_BACKGROUND}" height="${BUTTON_HEIGHT}" style="height:${BUTTON_HEIGHT}px;background-color:${BUTTON_BACKGROUND};border-radius:6px;"`;
-const LINK_TEXT = `font-family:${FONT};color:${BUTTON_TEXT};text-decoration:none;`;
+const buttonCell = ({ accent }: AccentColours) => `bgcolor="${accent}" height="${BUTTON_HEIGHT}" style="height:${BUTTON_HEIGHT}px;background-color:${accent};border-radius:6px;"`;
+const linkText = ({ text }: AccentColours) => `font-family:${FONT};color:${text};text-decoration:none;`;
 
-function link(choice: Choice, style: string, content: string): string {
+/**
+ * A number alone is named "7 out of 10" (aria-label); a worded button's visible number and words are
+ * its name already, and an aria-label not starting with them would fail WCAG 2.5.3 (label in name).
+ */
+function link(choice: Choice, style: string, content: string, named: "aria-label" | "content"): string {
   const name = escapeHtml(choice.accessibleName);
-  return `<a href="${escapeHtml(choice.url)}" aria-label="${name}" title="${name}" style="${style}">${content}</a>`;
+  return `<a href="${escapeHtml(choice.url)}"${named === "aria-label" ? ` aria-label="${name}"` : ""} title="${name}" style="${style}">${content}</a>`;
 }
 
 /** One row of equal buttons sharing the width, the end words under the ends. */
-function row(choices: Choice[], ends: { low: string; high: string }): string {
+function row(choices: Choice[], ends: { low: string; high: string }, colours: AccentColours): string {
   const share = `${Math.floor(100 / choices.length)}%`;
   const buttons = choices.map(
     (choice) =>
-      `<td align="center" valign="middle" width="${share}" ${BUTTON_CELL}>` +
-      link(choice, `display:block;height:${BUTTON_HEIGHT}px;line-height:${BUTTON_HEIGHT}px;mso-line-height-rule:exactly;${LINK_TEXT}font-size:16px;font-weight:bold;text-align:center;`, escapeHtml(choice.number)) +
+      `<td align="center" valign="middle" width="${share}" ${buttonCell(colours)}>` +
+      link(choice, `display:block;height:${BUTTON_HEIGHT}px;line-height:${BUTTON_HEIGHT}px;mso-line-height-rule:exactly;${linkText(colours)}font-size:16px;font-weight:bold;text-align:center;`, escapeHtml(choice.number), "aria-label") +
       `</td>`,
   );
   return (
@@ -148,22 +181,23 @@ function endLabelRow(columns: number, { low, high }: { low: string; high: string
 }
 
 /** A column of full-width buttons, lowest first, each with its number and its words. */
-function stack(choices: Choice[]): string {
+function stack(choices: Choice[], colours: AccentColours): string {
   const buttons = choices.map(
     (choice) =>
-      `<tr><td align="left" valign="middle" ${BUTTON_CELL}>` +
+      `<tr><td align="left" valign="middle" ${buttonCell(colours)}>` +
       link(
         choice,
-        `display:block;padding:12px 14px;line-height:20px;mso-line-height-rule:exactly;${LINK_TEXT}font-size:16px;text-align:left;`,
+        `display:block;padding:12px 14px;line-height:20px;mso-line-height-rule:exactly;${linkText(colours)}font-size:16px;text-align:left;`,
         `<span style="font-weight:bold;">${escapeHtml(choice.number)}</span>&nbsp;&nbsp;${escapeHtml(choice.label ?? "")}`,
+        "content",
       ) +
       `</td></tr>`,
   );
   return table(STACK_GAP, "border-collapse:separate;width:100%;") + buttons.join("") + `</table>`;
 }
 
-/** "question", blank line, then "5 – Very satisfied: url" per score (end labels only at the ends). */
-function renderText(question: string, choices: Choice[]): string {
+/** Who asks, "question", blank line, then "5 – Very satisfied: url" per score (end labels only at the ends). */
+function renderText(asks: string | null, question: string, choices: Choice[]): string {
   const lines = choices.map(({ number, label, url }) => `${number}${label ? ` – ${label}` : ""}: ${url}`);
-  return `${question}\n\n${lines.join("\n")}\n`;
+  return `${asks ? `${asks}\n` : ""}${question}\n\n${lines.join("\n")}\n`;
 }

@@ -16,6 +16,7 @@ import { scaleLabels } from "../i18n/scale-labels";
 import { allowedPropertyKeys } from "../surveys/properties";
 import type { Survey } from "../surveys/survey-input";
 import { emailSnippet } from "./email-snippet";
+import type { Brand } from "../surveys/brand";
 
 /** The query names of a template link; what /t/ reads (functions/respondent/template.ts). */
 export const TEMPLATE_QUERY = { recipient: "r", email: "email", locale: "locale" } as const;
@@ -81,6 +82,8 @@ export interface TemplateSnippetInput {
   origin: string;
   /** The survey's signed template token (template-token.ts). */
   token: string;
+  /** Who asks (functions/surveys/brand.ts): the block's accent and name. */
+  brand?: Brand | null;
 }
 
 /** The query a platform's links carry, in a fixed order: recipient, email, then the survey's properties. */
@@ -97,13 +100,13 @@ export function templatePlaceholders(survey: Pick<Survey, "segments">, platform:
   ];
 }
 
-export function templateSnippet({ survey, locale, platform, origin, token }: TemplateSnippetInput): TemplateSnippet {
+export function templateSnippet({ survey, locale, platform, origin, token, brand }: TemplateSnippetInput): TemplateSnippet {
   const placeholders = templatePlaceholders(survey, platform);
   // Placeholders stay as they are: the platform must find them verbatim to fill them in.
   const query = placeholders.map(({ param, placeholder }) => `${param}=${placeholder}`).join("&");
   const link = (score: string) => `${origin}/t/${token}/${score}?${query}`;
   const links: Record<number, string> = {};
   for (const { score } of scaleLabels(survey.metric, survey.scale, locale)) links[score] = link(String(score));
-  const { html, text } = emailSnippet({ survey, locale, links });
+  const { html, text } = emailSnippet({ survey, locale, links, brand });
   return { platform, html, text, link_template: link("{score}"), placeholders };
 }

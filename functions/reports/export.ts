@@ -5,7 +5,7 @@ import { latestComments } from "../storage/responses";
 import { readSurveyRollups } from "../storage/rollups";
 import { sendCohortsByQuarterHour } from "../storage/send-cohorts";
 import { listActiveSurveys } from "../storage/surveys";
-import type { Audience, ReportExport, ReportSurvey, SendDay } from "./report-data";
+import type { Audience, ReportExport, ReportSite, ReportSurvey, SendDay } from "./report-data";
 
 /** Comments the internal pages show per survey: the latest, worst first. */
 export const REPORT_COMMENTS = 100;
@@ -14,11 +14,14 @@ const MAX_ANNOTATIONS = 500;
 /** Local days of sent emails per survey, today included: the year the site's trend reaches back, and a day. */
 export const REPORT_SEND_DAYS = 366;
 
+/** A build straight from a local D1 has no Worker to ask where the pages live or what rebuilds them. */
+export const UNKNOWN_SITE: ReportSite = { public_url: null, deploy_hook: null };
+
 /**
  * Everything the report site is built from, read from D1 only through the rollups and the small
  * tables beside them. The public audience gets public surveys, the "all" rows and no comments.
  */
-export async function buildReportExport(db: D1Database, audience: Audience, now: number): Promise<ReportExport> {
+export async function buildReportExport(db: D1Database, audience: Audience, now: number, site: ReportSite = UNKNOWN_SITE): Promise<ReportExport> {
   const surveys = (await listActiveSurveys(db, MAX_SURVEYS)).filter((s) => audience === "internal" || s.public);
   const reports = await Promise.all(
     surveys.map(async ({ updated_at: _u, archived_at: _a, created_at, email: _e, recurrence: _r, reminder_after_days: _d, ...survey }): Promise<ReportSurvey> => {
@@ -37,7 +40,7 @@ export async function buildReportExport(db: D1Database, audience: Audience, now:
       };
     }),
   );
-  return { generated_at: isoTime(now), audience, through: isoTime(now).slice(0, 10), surveys: reports };
+  return { generated_at: isoTime(now), audience, through: isoTime(now).slice(0, 10), public_url: site.public_url, deploy_hook: site.deploy_hook, surveys: reports };
 }
 
 /** The survey's sent emails per local day over the last REPORT_SEND_DAYS local days, oldest first. */

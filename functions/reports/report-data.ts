@@ -56,7 +56,15 @@ export interface ReportSurvey {
   sends: SendDay[];
 }
 
-export interface ReportExport {
+/** What the Worker knows about where the pages live and how they are refreshed. */
+export interface ReportSite {
+  /** The site's public origin (PUBLIC_URL, else the origin the export was asked at), for absolute embed URLs; null when unknown. */
+  public_url: string | null;
+  /** Whether a deploy hook (DEPLOY_HOOK_URL) rebuilds the pages after a rollup that changed something; null when unknown. */
+  deploy_hook: boolean | null;
+}
+
+export interface ReportExport extends ReportSite {
   generated_at: string;
   audience: Audience;
   /** The last day the rollups cover, per the server clock (YYYY-MM-DD, UTC). */

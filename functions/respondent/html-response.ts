@@ -12,12 +12,14 @@ function beaconHash(): Promise<string> {
 
 /**
  * Respondent pages carry the token in their URL: never cached, never indexed, never sent on as a
- * referrer, and only our own inline script and forms are allowed.
+ * referrer, and only our own inline script and forms are allowed, and the brand's logo from its origin.
  */
-export async function htmlResponse(html: string | null, status = 200): Promise<Response> {
+export async function htmlResponse(html: string | null, status = 200, imageOrigin: string | null = null): Promise<Response> {
   const csp = [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
+    // A brand's logo (functions/surveys/brand.ts): its one https origin, nothing else.
+    ...(imageOrigin ? [`img-src ${imageOrigin}`] : []),
     `script-src 'sha256-${await beaconHash()}'`,
     "connect-src 'self'",
     "form-action 'self'",

@@ -7,6 +7,7 @@ import type { Locale } from "../i18n/locales";
 import { COMMENT_MAX_LENGTH } from "../counting/comment";
 import { format, messages, scaleLabels, type ErrorKind } from "../i18n/respondent-messages";
 import { surveyQuestion } from "../i18n/survey-question";
+import { PAGE_BACKGROUNDS, adaptAccent, type Brand } from "../surveys/brand";
 import { followUpQuestion } from "../surveys/follow-up";
 import type { Survey } from "../surveys/survey-input";
 
@@ -24,6 +25,8 @@ export interface ChoicePage {
   nonce: string;
   /** commentCut: a form too large to take, the comment shown back as far as it could be read; tooLarge: not even that; commentUnreadable: escapes not UTF-8, the comment shown back as read. */
   notice?: "answerUpdated" | "commentSaved" | "commentTooLong" | "commentCut" | "tooLarge" | "commentUnreadable";
+  /** Who asks: the survey's brand over the installation's (functions/surveys/brand.ts); null or absent: none. */
+  brand?: Brand | null;
 }
 
 /** Exported for the contrast test: every colour pair it sets meets WCAG AA, light and dark. */
@@ -37,18 +40,40 @@ main{max-width:36rem;margin:0 auto;padding:1.5rem 1rem}h1{font-size:1.5rem;margi
 .scale button{min-height:2.9rem;padding:.35rem 0;border:2px solid var(--accent);border-radius:.5rem;background:transparent;color:var(--fg);font:inherit;cursor:pointer}
 .scale button[aria-pressed=true]{background:var(--accent);color:var(--on-accent);font-weight:700}
 .ends{display:flex;justify-content:space-between;gap:1rem;margin-top:.3rem;font-size:.85rem;color:var(--muted)}.ends span:last-child{text-align:right}
-details{margin:1rem 0}summary{cursor:pointer;color:var(--accent);font-weight:600}
+details{margin:1rem 0}summary{cursor:pointer;font-weight:600;text-decoration:underline}
 label{display:block;font-weight:600;margin:1rem 0 .3rem}textarea{box-sizing:border-box;width:100%;min-height:7rem;font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:.4rem;background:var(--bg);color:var(--fg)}
 .send{margin-top:.6rem;padding:.6rem 1.1rem;border:0;border-radius:.4rem;background:var(--accent);color:var(--on-accent);font:inherit;font-weight:600;cursor:pointer}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.brand{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .75rem;margin:0 0 .75rem}.brand img{display:block;width:auto;height:auto;max-height:2.5rem;max-width:min(12rem,100%)}.brand p{margin:0;font-weight:600;color:var(--muted);overflow-wrap:anywhere}`;
+
+/**
+ * A brand's accent for both palettes, after STYLE so it wins: adjusted until the text on it reaches
+ * 4.5:1 and its shape 3:1 against the page (functions/surveys/brand.ts), in light and dark mode alike.
+ */
+export function brandStyle(accent: string): string {
+  const light = adaptAccent(accent, [PAGE_BACKGROUNDS.light]);
+  const dark = adaptAccent(accent, [PAGE_BACKGROUNDS.dark]);
+  return `:root{--accent:${light.accent};--on-accent:${light.text}}@media (prefers-color-scheme:dark){:root{--accent:${dark.accent};--on-accent:${dark.text}}}`;
+}
+
+/** The line naming who asks, with the logo; the logo's text is the name, since it stands for it. */
+function brandHeader(brand: Brand | null | undefined, locale: Locale): string {
+  if (!brand || (!brand.name && !brand.logo_url)) return "";
+  const logo = brand.logo_url
+    ? `<img src="${escapeHtml(brand.logo_url)}" alt="${escapeHtml(brand.name ?? "")}" height="40" referrerpolicy="no-referrer">`
+    : "";
+  const line = brand.name ? `<p>${escapeHtml(format(messages(locale).brandAsks, { name: brand.name }, locale))}</p>` : "";
+  return `<header class="brand">${logo}${line}</header>`;
+}
 
 /** Sends one beacon on the first trusted pointer, key or touch input: a person, not a crawler. */
 export const BEACON_SCRIPT = `(()=>{let s=0;const f=e=>{if(s||!e.isTrusted)return;s=1;navigator.sendBeacon(document.body.dataset.signal)};for(const t of["pointerdown","keydown","touchstart"])addEventListener(t,f,{passive:true})})()`;
 
 /** One respondent page around its body: the same head, style and look for every page under /r/. */
-export function documentHtml(locale: Locale, title: string, body: string, extraBodyAttributes = ""): string {
-  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body${extraBodyAttributes}><main>${body}</main></body></html>`;
+export function documentHtml(locale: Locale, title: string, body: string, extraBodyAttributes = "", brand: Brand | null = null): string {
+  const style = brand?.accent ? STYLE + brandStyle(brand.accent) : STYLE;
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${style}</style></head><body${extraBodyAttributes}><main>${brandHeader(brand, locale)}${body}</main></body></html>`;
 }
 
 export function choicePage(page: ChoicePage): string {
@@ -92,7 +117,7 @@ export function choicePage(page: ChoicePage): string {
 
   // After a choice the comment comes first; the scale stays below for a change of mind.
   const body = `${heading}${answer}${notice}${commentForm}${scaleForm}<script>${BEACON_SCRIPT}</script>`;
-  return documentHtml(locale, text.pageTitle, body, ` data-signal="${action}/signal"`);
+  return documentHtml(locale, text.pageTitle, body, ` data-signal="${action}/signal"`, page.brand ?? null);
 }
 
 export function errorPage(kind: ErrorKind, locale: Locale): string {

@@ -4,9 +4,10 @@ import { linkSecrets } from "../links/link-secrets";
 import { verifyToken } from "../links/token";
 import { getInvitation, getInvitationWithSurvey, type Invitation } from "../storage/invitations";
 import type { StoredSurvey } from "../storage/surveys";
+import { effectiveBrand, installationBrand, type Brand } from "../surveys/brand";
 
 export type ResolvedLink =
-  | { ok: true; invitation: Invitation; survey: StoredSurvey; locale: Locale }
+  | { ok: true; invitation: Invitation; survey: StoredSurvey; locale: Locale; brand: Brand }
   | { ok: false; kind: ErrorKind; status: number; locale: Locale };
 
 /** The language of a respondent page: the invitation's, then the survey's, then the browser's. */
@@ -33,7 +34,12 @@ export async function resolveLink(env: Env, token: string, acceptLanguage: strin
   if (!found) return { ok: false, kind: "invalid", status: 404, locale: respondentLocale(null, null, acceptLanguage) };
   const locale = respondentLocale(found.invitation, found.survey, acceptLanguage);
   if (found.survey.archived) return { ok: false, kind: "closed", status: 410, locale };
-  return { ok: true, ...found, locale };
+  return { ok: true, ...found, locale, brand: surveyBrand(env, found.survey) };
+}
+
+/** Who asks on a survey's pages: its own brand, field by field over the installation's. */
+export function surveyBrand(env: Pick<Env, "BRAND_NAME" | "BRAND_LOGO_URL" | "BRAND_ACCENT">, survey: StoredSurvey): Brand {
+  return effectiveBrand(survey.brand, installationBrand(env));
 }
 
 /** An expired token is still authentic: verify it at its own expiry to learn the invitation. */

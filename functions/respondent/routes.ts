@@ -11,6 +11,7 @@ import { parseRespondentForm, parseScore, unreadableComment } from "./form";
 import { commentFromStart } from "./oversized-form";
 import { htmlResponse } from "./html-response";
 import { choicePage, errorPage, type ChoicePage } from "./page";
+import { logoOrigin } from "../surveys/brand";
 import { recordOrSend } from "../queue/producer";
 import { requestFacts, type CfLike, type RequestFacts } from "../counting/request-signals";
 import { resolveLink, type ResolvedLink } from "./resolve";
@@ -69,15 +70,18 @@ async function resolve(request: ValidatedRequest<LinkParams>, env: Env): Promise
 const failurePage = (failure: Extract<ResolvedLink, { ok: false }>) => htmlResponse(errorPage(failure.kind, failure.locale), failure.status);
 
 function page(found: Found, token: string, chosen: number | null, extra: Partial<ChoicePage> = {}): ChoicePage {
-  return { survey: found.survey, locale: found.locale, token, chosen, comment: null, nonce: newNonce(), ...extra };
+  return { survey: found.survey, locale: found.locale, token, chosen, comment: null, nonce: newNonce(), brand: found.brand, ...extra };
 }
+
+/** A choice page, its CSP allowing the brand's logo. */
+export const pageResponse = (shown: ChoicePage, status = 200) => htmlResponse(choicePage(shown), status, logoOrigin(shown.brand));
 
 /** GET /r/{token}: the scale, nothing chosen yet. */
 export async function showScale(request: ValidatedRequest<LinkParams>, env: Env): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return failurePage(found);
   await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "view", score: null, at: Date.now(), ...factsOf(request) });
-  return htmlResponse(choicePage(page(found, request.input.params.token, null)));
+  return pageResponse(page(found, request.input.params.token, null));
 }
 
 /** GET /r/{token}/{score}: the one tap from the email. */
@@ -86,11 +90,11 @@ export async function tap(request: ValidatedRequest<ScoreLinkParams>, env: Env, 
   if (!found.ok) return failurePage(found);
   const { token } = request.input.params;
   const score = parseScore(request.input.params.score, found.survey.scale);
-  if (score === null) return htmlResponse(choicePage(page(found, token, null)), 400);
+  if (score === null) return pageResponse(page(found, token, null), 400);
   await recordOrSend(env, ctx, {
     invitationId: found.invitation.id, surveyId: found.survey.id, kind: "tap", score, facts: factsOf(request), now: Date.now(),
   });
-  return htmlResponse(choicePage(page(found, token, score)));
+  return pageResponse(page(found, token, score));
 }
 
 /** HEAD /r/…: scanners probe links this way; keep the event, decide nothing. */
@@ -116,29 +120,29 @@ export async function submit(request: ValidatedRequest<LinkParams>, env: Env, ct
     // Too large to take: nothing is saved, but the person's text comes back as far as it fits.
     const start = commentFromStart(body.text, found.survey.scale);
     const shown = start ? page(found, token, start.score, { comment: start.comment, notice: "commentCut" }) : page(found, token, null, { notice: "tooLarge" });
-    return htmlResponse(choicePage(shown), 413);
+    return pageResponse(shown, 413);
   }
   const form = body === null ? null : parseRespondentForm(body.text, found.survey.scale);
   if (!form) {
     // Escapes that are not UTF-8: nothing is recorded, and the comment comes back as far as it could be read.
     const kept = body === null ? null : unreadableComment(body.text, found.survey.scale);
-    return htmlResponse(choicePage(kept ? page(found, token, kept.score, { comment: kept.comment, notice: "commentUnreadable" }) : page(found, token, null)), 400);
+    return pageResponse(kept ? page(found, token, kept.score, { comment: kept.comment, notice: "commentUnreadable" }) : page(found, token, null), 400);
   }
 
   if (form.nonce) facts.signals.nonce = form.nonce;
   const now = Date.now();
   if (form.action === "choose") {
     await recordOrSend(env, ctx, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "choose", score: form.score, facts, now });
-    return htmlResponse(choicePage(page(found, token, form.score, { notice: "answerUpdated" })));
+    return pageResponse(page(found, token, form.score, { notice: "answerUpdated" }));
   }
   const checked = cleanComment(form.comment);
   if (!checked.ok) {
-    return htmlResponse(choicePage(page(found, token, form.score, { comment: form.comment, notice: "commentTooLong" })), 400);
+    return pageResponse(page(found, token, form.score, { comment: form.comment, notice: "commentTooLong" }), 400);
   }
   await recordOrSend(env, ctx, {
     invitationId: found.invitation.id, surveyId: found.survey.id, kind: "comment", score: form.score, facts, comment: checked.comment, now,
   });
-  return htmlResponse(choicePage(page(found, token, form.score, { comment: checked.comment, notice: "commentSaved" })));
+  return pageResponse(page(found, token, form.score, { comment: checked.comment, notice: "commentSaved" }));
 }
 
 /**

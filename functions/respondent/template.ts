@@ -26,9 +26,9 @@ import { templateInvitation } from "../storage/invitations";
 import { getSurvey, type StoredSurvey } from "../storage/surveys";
 import { parseScore } from "./form";
 import { htmlResponse } from "./html-response";
-import { choicePage, errorPage } from "./page";
-import { respondentLocale } from "./resolve";
-import { respondentFailure } from "./routes";
+import { errorPage } from "./page";
+import { respondentLocale, surveyBrand } from "./resolve";
+import { pageResponse, respondentFailure } from "./routes";
 import { base64url, randomBytes } from "../security/secrets";
 
 const DAY_MS = 86_400_000;
@@ -121,7 +121,7 @@ async function recordTap(request: ValidatedRequest<TemplateLinkParams>, env: Env
   });
   const pageToken = await signToken(linkSecrets(env), { invitationId: invitation.id, expiresAt: now + INVITATION_DAYS * DAY_MS });
   const locale = respondentLocale(invitation, survey, request.headers.get("accept-language"));
-  return htmlResponse(choicePage({ survey, locale, token: pageToken, chosen: score, comment: null, nonce: base64url(randomBytes(12)) }));
+  return pageResponse({ survey, locale, token: pageToken, chosen: score, comment: null, nonce: base64url(randomBytes(12)), brand: surveyBrand(env, survey) });
 }
 
 /**

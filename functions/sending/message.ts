@@ -15,6 +15,7 @@ import { format } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 import { emailSnippet } from "../links/email-snippet";
 import type { SendContent } from "../storage/sends";
+import type { Brand } from "../surveys/brand";
 import type { Survey } from "../surveys/survey-input";
 
 /** The texts of one message, resolved; a sent message keeps exactly these (storage/sends.ts). */
@@ -96,8 +97,11 @@ function checkedUrl(url: string, what: string): string {
   return url;
 }
 
-/** The whole message: intro, question + one-tap block, footer with the unsubscribe link; List-Unsubscribe headers (RFC 8058). */
-export function renderMessage(input: { survey: Survey; texts: MessageTexts; to: string; links: Record<number, string>; unsubscribeUrl: string }): RenderedMessage {
+/**
+ * The whole message: the brand's logo, intro, who asks + question + one-tap block (in the brand's accent),
+ * footer with the unsubscribe link; List-Unsubscribe headers (RFC 8058).
+ */
+export function renderMessage(input: { survey: Survey; texts: MessageTexts; to: string; links: Record<number, string>; unsubscribeUrl: string; brand?: Brand | null }): RenderedMessage {
   const { survey, texts } = input;
   const locale = texts.locale;
   const unsubscribeUrl = checkedUrl(input.unsubscribeUrl, "unsubscribe");
@@ -105,7 +109,8 @@ export function renderMessage(input: { survey: Survey; texts: MessageTexts; to: 
   const subject = oneLine(texts.subject);
   const intro = oneLine(texts.intro);
   const sender = oneLine(texts.from.name);
-  const snippet = emailSnippet({ survey, locale, links: input.links });
+  const brand = input.brand ?? null;
+  const snippet = emailSnippet({ survey, locale, links: input.links, brand });
   const words = emailMessages(locale);
   const reason = format(words.footerReason, { sender }, locale);
   return {
@@ -113,7 +118,7 @@ export function renderMessage(input: { survey: Survey; texts: MessageTexts; to: 
     to: oneLine(input.to),
     replyTo: texts.reply_to === null ? null : oneLine(texts.reply_to),
     subject,
-    html: renderHtml({ locale, subject, intro, block: snippet.html, reason, prompt: words.unsubscribePrompt, unsubscribeLink: words.unsubscribeLink, unsubscribeUrl }),
+    html: renderHtml({ locale, subject, intro, block: snippet.html, reason, prompt: words.unsubscribePrompt, unsubscribeLink: words.unsubscribeLink, unsubscribeUrl, brand }),
     text:
       `${intro}\n\n${words.textAnswerHint}\n\n${snippet.text}\n` +
       // "-- " is the signature separator mail clients know: what follows is the footer.
@@ -134,6 +139,7 @@ interface HtmlParts {
   prompt: string;
   unsubscribeLink: string;
   unsubscribeUrl: string;
+  brand: Brand | null;
 }
 
 /**
@@ -159,6 +165,7 @@ function renderHtml(parts: HtmlParts): string {
     `<tr><td align="center" style="padding:16px 8px;">` +
     `<!--[if mso]><table role="presentation" width="${MAX_WIDTH}" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->` +
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;width:100%;max-width:${MAX_WIDTH}px;">` +
+    logoRow(parts.brand) +
     `<tr><td align="left" style="padding:0 4px 20px 4px;${text}font-size:16px;line-height:24px;">${escapeHtml(parts.intro)}</td></tr>` +
     `<tr><td align="left">${parts.block}</td></tr>` +
     `<tr><td align="left" style="padding:28px 4px 0 4px;${text}font-size:12px;line-height:18px;">` +
@@ -171,4 +178,11 @@ function renderHtml(parts: HtmlParts): string {
     `</body>\n` +
     `</html>\n`
   );
+}
+
+/** The brand's logo over the intro, at most 40 px high; its text is the brand's name, which it stands for. */
+function logoRow(brand: Brand | null): string {
+  if (!brand?.logo_url) return "";
+  const alt = escapeHtml(brand.name ?? "");
+  return `<tr><td align="left" style="padding:0 4px 16px 4px;"><img src="${escapeHtml(brand.logo_url)}" alt="${alt}" height="40" style="display:block;height:40px;width:auto;max-width:200px;border:0;"></td></tr>`;
 }

@@ -5,6 +5,7 @@ import { getInvitationWithSurvey, type Invitation } from "../storage/invitations
 import { getPeople, type Person } from "../storage/people";
 import type { SendRecord } from "../storage/sends";
 import type { StoredSurvey } from "../storage/surveys";
+import { effectiveBrand, installationBrand } from "../surveys/brand";
 import { configuredSender, DEVELOPMENT_SENDER } from "./enqueue";
 import { messageTexts, renderMessage, type MessageTexts, type RenderedMessage } from "./message";
 
@@ -30,7 +31,8 @@ export async function composeMessage(env: Env, send: SendRecord, emailFrom: stri
   const token = await signToken(linkSecrets(env), { invitationId: invitation.id, expiresAt: invitation.expires_at });
   const links: Record<number, string> = {};
   for (let score = survey.scale.min; score <= survey.scale.max; score++) links[score] = `${send.origin}/r/${token}/${score}`;
-  const message = renderMessage({ survey, texts, to: send.email, links, unsubscribeUrl: `${send.origin}/r/${token}/unsubscribe` });
+  const brand = effectiveBrand(survey.brand, installationBrand(env));
+  const message = renderMessage({ survey, texts, to: send.email, links, unsubscribeUrl: `${send.origin}/r/${token}/unsubscribe`, brand });
   return { texts, message, survey, invitation };
 }
 

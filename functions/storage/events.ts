@@ -3,9 +3,10 @@
 /**
  * What a raw event was: a page load with or without a score, a HEAD, a form choice, a comment, a
  * JavaScript signal, an admin override, or "ingest": a score collected elsewhere and sent by a
- * trusted API client (server-side ingestion, import).
+ * trusted API client (server-side ingestion, import), or "honeypot": a fetch of the email block's
+ * invisible link, which no person can follow (functions/respondent/honeypot.ts).
  */
-export const EVENT_KINDS = ["view", "tap", "head", "choose", "comment", "signal", "override", "ingest"] as const;
+export const EVENT_KINDS = ["view", "tap", "head", "choose", "comment", "signal", "override", "ingest", "honeypot"] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The kind of client a request came from (functions/counting/request-signals.ts tells them apart). */
@@ -29,6 +30,14 @@ export interface Signals {
   accept_language?: boolean;
   /** From a request of a network that hosts scanners and clouds rather than people. */
   cloud?: boolean;
+  /** Of those, a network of machines only (no offices, no consumer relay): HOSTING_ASNS. */
+  hosting?: boolean;
+  /** The device: a hash of the whole user agent (8 hex digits), to tell one device's requests from another's. */
+  agent?: string;
+  /** The client: a 16-bit hash of the address's network (/24, /48) and the user agent; equal within an invitation means the same client. */
+  peer?: string;
+  /** Chrome's major version in the user agent, as text (queue messages carry strings): how outdated the browser is. */
+  chrome?: string;
   /** The one-time form id of a POST from our page; a repeat is a replay. */
   nonce?: string;
   /** A JavaScript beacon fired by a trusted user input event (pointer, key, touch). */
@@ -95,6 +104,40 @@ export async function appendEvent(db: D1Database, event: NewEvent): Promise<void
 export async function eventHistory(db: D1Database, invitationId: string): Promise<RuleEvent[]> {
   const { results } = await historyStatement(db, invitationId).all<EventRow>();
   return results.map(toRuleEvent);
+}
+
+/** One page of the invitations that have events, in id order after `after`; of one survey, or of all. */
+export async function invitationsWithEvents(
+  db: D1Database,
+  options: { after: string; surveyId: string | null; limit: number },
+): Promise<{ id: string; survey_id: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.id, i.survey_id FROM invitations i
+       WHERE i.id > ?1 AND (?2 IS NULL OR i.survey_id = ?2) AND EXISTS (SELECT 1 FROM events e WHERE e.invitation_id = i.id)
+       ORDER BY i.id LIMIT ?3`,
+    )
+    .bind(options.after, options.surveyId, options.limit)
+    .all<{ id: string; survey_id: string }>();
+  return results;
+}
+
+/** The whole history of each of these invitations, oldest first, in one statement. */
+export async function eventHistories(db: D1Database, invitationIds: readonly string[]): Promise<Map<string, RuleEvent[]>> {
+  const { results } = await db
+    .prepare(
+      `SELECT invitation_id, seq, kind, score, at, client, signals FROM events
+       WHERE invitation_id IN (SELECT value FROM json_each(?1)) ORDER BY invitation_id, seq`,
+    )
+    .bind(JSON.stringify(invitationIds))
+    .all<EventRow & { invitation_id: string }>();
+  const histories = new Map<string, RuleEvent[]>();
+  for (const { invitation_id, ...row } of results) {
+    const list = histories.get(invitation_id) ?? [];
+    list.push(toRuleEvent(row));
+    histories.set(invitation_id, list);
+  }
+  return histories;
 }
 
 /** An event delivered by the TAPS queue, under the message id that makes its insert idempotent. */
@@ -177,7 +220,7 @@ export async function eventsSinceDecisionWatermark(db: D1Database, limit: number
     db
       .prepare(
         `SELECT e.seq, e.at, e.invitation_id, i.survey_id,
-                (e.kind IN ('tap', 'choose', 'comment', 'ingest', 'signal', 'override')
+                (e.kind IN ('tap', 'choose', 'comment', 'ingest', 'signal', 'override', 'honeypot')
                  AND (r.event_seq IS NULL OR r.event_seq < e.seq)) AS stale
          FROM events e
          LEFT JOIN invitations i ON i.id = e.invitation_id

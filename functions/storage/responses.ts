@@ -15,6 +15,8 @@ export const REASONS = [
   "replay",
   "cross_site",
   "cloud_network",
+  "stale_browser",
+  "honeypot",
   "headless_client",
   "bot_client",
   "tool_client",
@@ -38,6 +40,11 @@ export interface DecisionWrite {
   /** The answer's time (answerTime in functions/counting/counting-rule.ts): stored as created_at, the rollups' day. */
   answeredAt: number;
   now: number;
+  /**
+   * Re-deciding the same events under a changed rule (npm run rollup -- --redecide): a decision from
+   * as many events as the stored one replaces it too; from fewer, still never.
+   */
+  rewrite?: boolean;
 }
 
 export const responseId = (invitationId: string) => `rsp_${invitationId}`;
@@ -56,7 +63,7 @@ export function upsertDecision(db: D1Database, write: DecisionWrite): D1Prepared
        ON CONFLICT (invitation_id) DO UPDATE SET
          score = excluded.score, status = excluded.status, reason = excluded.reason, override = excluded.override,
          created_at = excluded.created_at, updated_at = excluded.updated_at, event_seq = excluded.event_seq
-       WHERE excluded.event_seq > responses.event_seq`,
+       WHERE excluded.event_seq ${write.rewrite ? ">=" : ">"} responses.event_seq`,
     )
     .bind(
       responseId(write.invitationId),
@@ -96,6 +103,15 @@ export function insertIngestedResponse(
       row.createdAt,
       row.now,
     );
+}
+
+/** What the rule decided for each of these invitations, as stored. */
+export async function storedDecisions(db: D1Database, invitationIds: readonly string[]): Promise<Map<string, Decision & { created_at: number }>> {
+  const { results } = await db
+    .prepare("SELECT invitation_id, score, status, reason, created_at FROM responses WHERE invitation_id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(invitationIds))
+    .all<Decision & { invitation_id: string; created_at: number }>();
+  return new Map(results.map(({ invitation_id, ...decision }) => [invitation_id, decision]));
 }
 
 /** Keeps the person's latest comment; separate from the decision so a race never loses it. */

@@ -1,3 +1,4 @@
+import { NO_BRAND } from "../surveys/brand";
 import { DEFAULT_SURVEY_EMAIL, type Survey } from "../surveys/survey-input";
 import type { Locale } from "../i18n/locales";
 import type { Headline, Metric } from "../scoring/metrics";
@@ -39,6 +40,8 @@ interface SurveySettings {
   reminder_after_days?: Survey["reminder_after_days"];
   // Absent from surveys stored before A/B baselines were a setting: read as null.
   control_variant?: Survey["control_variant"];
+  // Absent from surveys stored before brands: no brand of their own.
+  brand?: Survey["brand"];
 }
 
 export interface StoredSurvey extends Survey {
@@ -76,6 +79,7 @@ export function surveyFromRow(row: SurveyRow): StoredSurvey {
     recurrence: settings.recurrence ?? null,
     reminder_after_days: settings.reminder_after_days ?? null,
     control_variant: settings.control_variant ?? null,
+    brand: { ...NO_BRAND, ...settings.brand },
     archived: row.archived_at !== null,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -95,6 +99,7 @@ function settingsOf(survey: Survey): string {
     recurrence: survey.recurrence,
     reminder_after_days: survey.reminder_after_days,
     control_variant: survey.control_variant ?? null,
+    brand: survey.brand ?? NO_BRAND,
   };
   return JSON.stringify(settings);
 }

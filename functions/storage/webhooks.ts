@@ -10,6 +10,10 @@ import type { Metric } from "../scoring/metrics";
 export const WEBHOOK_EVENTS = ["response.created", "response.updated", "response.low_score", "metric.drop", "unsubscribe.created"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
+/** What a delivery can carry: the events above, and the test event sent on request, which nobody subscribes to. */
+export const DELIVERY_EVENTS = [...WEBHOOK_EVENTS, "webhook.test"] as const;
+export type DeliveryEvent = (typeof DELIVERY_EVENTS)[number];
+
 /**
  * standard: the Standard Webhooks envelope; slack: a Slack incoming-webhook message; delighted:
  * Delighted's `{ event_type, event_id, event_data }` (functions/webhooks/delighted-events.ts).
@@ -117,8 +121,16 @@ export async function listWebhooks(db: D1Database): Promise<Webhook[]> {
 }
 
 export async function getWebhook(db: D1Database, id: string): Promise<Webhook | null> {
+  const subscriber = await getSubscriber(db, id);
+  if (!subscriber) return null;
+  const { secret: _secret, ...webhook } = subscriber;
+  return webhook;
+}
+
+/** One endpoint with its signing secret, for sending to it. */
+export async function getSubscriber(db: D1Database, id: string): Promise<Subscriber | null> {
   const row = await db.prepare(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = ?1`).bind(id).first<WebhookRow>();
-  return row ? webhookFromRow(row) : null;
+  return row ? subscriberFromRow(row) : null;
 }
 
 /** Deletes an endpoint with its delivery log, so nothing pending is sent to it afterwards. */
@@ -189,7 +201,7 @@ export interface NewDelivery {
   id: string;
   webhook_id: string;
   dedupe_key: string;
-  event: WebhookEvent;
+  event: DeliveryEvent;
   survey_id: string | null;
   invitation_id: string | null;
   body: string;
@@ -342,9 +354,43 @@ export async function recordAttempts(db: D1Database, records: readonly AttemptRe
   );
 }
 
+/**
+ * A delivery already attempted, written with its outcome in one statement (the test event): it is
+ * never pending, so no sender takes it up. Nothing is written if the endpoint went meanwhile.
+ */
+export async function insertAttemptedDelivery(
+  db: D1Database,
+  delivery: Omit<NewDelivery, "next_attempt_at">,
+  outcome: AttemptOutcome,
+  status: Exclude<DeliveryStatus, "pending">,
+): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `INSERT INTO webhook_deliveries (id, webhook_id, dedupe_key, event, survey_id, invitation_id, body, status, attempts,
+         next_attempt_at, attempt_log, created_at, updated_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, NULL, json_array(json(?9)), ?10, ?11
+       WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?2)`,
+    )
+    .bind(
+      delivery.id,
+      delivery.webhook_id,
+      delivery.dedupe_key,
+      delivery.event,
+      delivery.survey_id,
+      delivery.invitation_id,
+      delivery.body,
+      status,
+      JSON.stringify(outcome),
+      delivery.created_at,
+      outcome.at,
+    )
+    .run();
+  return result.meta.changes > 0;
+}
+
 export interface DeliveryRecord {
   id: string;
-  event: WebhookEvent;
+  event: DeliveryEvent;
   survey: string | null;
   status: DeliveryStatus;
   attempts: AttemptOutcome[];

@@ -4,6 +4,7 @@ import { calendarDay } from "../http/time";
 import { freeText } from "../http/text";
 import { parseOrThrow } from "../http/validate";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "../i18n/locales";
+import { BRAND_NAME_MAX, HEX_COLOUR, LOGO_URL_MAX, NO_BRAND, isLogoUrl, type Brand } from "./brand";
 import type { Sentiment } from "./follow-up";
 import {
   DEFAULT_HEADLINE,
@@ -51,6 +52,8 @@ export interface Survey {
    * null (or absent): a variant named "control", else one named "A", else the query must name it.
    */
   control_variant?: string | null;
+  /** Who asks (functions/surveys/brand.ts): each field null falls back to the installation's BRAND_* vars; absent on surveys stored before brands. */
+  brand?: Brand;
   archived: boolean;
 }
 
@@ -144,6 +147,11 @@ const editable = {
   reminder_after_days: nullable(v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(30, "must be at most 30"))),
   // A variant value as answers carry it (functions/surveys/properties.ts: text of at most 100).
   control_variant: nullable(freeText(100)),
+  brand: v.strictObject({
+    name: nullable(freeText(BRAND_NAME_MAX)),
+    logo_url: nullable(v.pipe(v.string(), v.trim(), v.maxLength(LOGO_URL_MAX, `must be at most ${LOGO_URL_MAX} characters`), v.check(isLogoUrl, "must be an https URL"))),
+    accent: nullable(v.pipe(v.string(), v.trim(), v.regex(HEX_COLOUR, "must be a colour written #rrggbb"), v.toLowerCase())),
+  }),
 };
 
 /** The body of POST /api/v1/surveys; parseNewSurvey adds the checks across fields and the defaults. */
@@ -195,6 +203,7 @@ export function parseNewSurvey(body: unknown): Survey {
     recurrence: input.recurrence ? { every_days: input.recurrence.every_days, window: input.recurrence.window ?? null } : null,
     reminder_after_days: input.reminder_after_days ?? null,
     control_variant: input.control_variant ?? null,
+    brand: mergeBrand(NO_BRAND, input.brand),
     archived: false,
   };
   checkConsistency(survey);
@@ -214,9 +223,19 @@ export function applySurveyPatch(current: Survey, body: unknown): Survey {
   }
   // The email texts are merged field by field, so changing the subject keeps the sender.
   if (patch.email) next.email = { ...current.email, ...patch.email };
+  // The brand too: a new accent keeps the name; null clears a field.
+  if (patch.brand) next.brand = mergeBrand(current.brand ?? NO_BRAND, patch.brand);
   if (patch.recurrence) next.recurrence = { every_days: patch.recurrence.every_days, window: patch.recurrence.window ?? null };
   checkConsistency(next);
   return next;
+}
+
+function mergeBrand(current: Brand, given: { [K in keyof Brand]?: Brand[K] | undefined } | undefined): Brand {
+  return {
+    name: given?.name === undefined ? current.name : given.name,
+    logo_url: given?.logo_url === undefined ? current.logo_url : given.logo_url,
+    accent: given?.accent === undefined ? current.accent : given.accent,
+  };
 }
 
 function checkConsistency(survey: Survey): void {

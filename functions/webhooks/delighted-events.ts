@@ -36,3 +36,11 @@ export function delightedResponseBody(
 export function delightedUnsubscribeBody(eventId: string, email: string, person: DelightedPerson | null): string {
   return event("unsubscribe.created", eventId, person ?? { email });
 }
+
+/**
+ * The test event sent on request, in Delighted's envelope under a type Delighted never sent: a receiver
+ * that acts on survey_response.* or unsubscribe.created ignores it, and nothing looks like an answer.
+ */
+export function delightedTestBody(eventId: string, data: object): string {
+  return JSON.stringify({ event_type: "webhook.test", event_id: eventId, event_data: data });
+}

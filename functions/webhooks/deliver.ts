@@ -28,7 +28,7 @@ export const DELIVERY_LOG_MS = 30 * 86_400_000;
 const CLAIM_LIMIT = 25;
 const MAX_ROUNDS = 8;
 
-const defaultSend: Send = (url, init) => fetch(url, init);
+export const defaultSend: Send = (url, init) => fetch(url, init);
 
 export async function attemptDelivery(send: Send, delivery: ReadyDelivery, now: number, rules: WebhookUrlRules): Promise<AttemptOutcome> {
   // Judged again before every attempt: a URL stored before the rule existed, or one this environment

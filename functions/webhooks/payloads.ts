@@ -1,7 +1,7 @@
 import { isoTime } from "../http/time";
 import type { Status } from "../storage/responses";
 import type { SuppressionSource } from "../storage/suppressions";
-import type { ResponseSnapshot, ResponseState, SurveyFacts, WebhookEvent, WebhookFormat } from "../storage/webhooks";
+import type { DeliveryEvent, ResponseSnapshot, ResponseState, SurveyFacts, WebhookFormat } from "../storage/webhooks";
 import type { HeadlineUnit } from "../scoring/summary";
 import type { ResponseEvent } from "./events";
 
@@ -41,7 +41,7 @@ export const SLACK_EXCERPT_CHARS = 280;
 
 const surveyOf = (s: SurveyFacts) => ({ id: s.id, name: s.name, metric: s.metric, scale: s.scale });
 
-function envelope(type: WebhookEvent, at: number, data: object): string {
+export function envelope(type: DeliveryEvent, at: number, data: object): string {
   return JSON.stringify({ type, timestamp: isoTime(at), data });
 }
 

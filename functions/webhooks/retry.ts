@@ -2,7 +2,7 @@ import type { AttemptOutcome, NextState } from "../storage/webhooks";
 
 /**
  * When a failed delivery is tried again. The first attempt is made at once; these are the waits
- * before each retry (the cron runs every 5 minutes, so the shortest waits round up to the next tick).
+ * before each retry (the cron runs every minute, so the shortest waits round up to the next tick).
  * After the last one fails the delivery is given up as `failed`.
  */
 export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 3_600_000, 21_600_000] as const;

@@ -53,6 +53,14 @@ describe("the report export", () => {
     expect(text).not.toContain("comment 0");
   });
 
+  it("says where the pages live and whether a deploy hook rebuilds them", async () => {
+    // The tests' Worker has no PUBLIC_URL and no DEPLOY_HOOK_URL: the origin the export was asked at, and no hook.
+    for (const audience of ["internal", "public"]) {
+      const data = await exported(audience);
+      expect({ public_url: data.public_url, deploy_hook: data.deploy_hook }).toEqual({ public_url: "http://tapscore.test", deploy_hook: false });
+    }
+  });
+
   it("refuses an unknown audience", async () => {
     expect((await api("GET", "/api/v1/reports/export?audience=everyone")).status).toBe(400);
   });

@@ -37,41 +37,62 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
-/** `assets`: serve this built site instead of wrangler.toml's site/dist (a fixture build). */
+/** Polls /healthz until it answers, the process ends, or the time is up. */
+async function answers(base: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return true;
+    } catch {
+      // still starting
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/**
+ * `assets`: serve this built site instead of wrangler.toml's site/dist (a fixture build). A start that
+ * fails (a port taken between choosing and binding it by another suite's server) is tried once more on
+ * another port; the second failure is thrown with what wrangler said.
+ */
 export async function startServer({ assets }: { assets?: string } = {}): Promise<Server> {
-  const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "tapscore-browser-"));
   const adminToken = "browser-admin-token-0123456789abcdef";
   const linkSecret = "browser-link-secret-0123456789abcdef";
   const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false" };
   await run(["d1", "execute", "DB", "--local", "--persist-to", state, "--file=schema.sql"], env);
   const vars = [`ADMIN_TOKEN:${adminToken}`, `LINK_SECRET:${linkSecret}`, "SESSION_SECRET:browser-session-secret-0123456789", "ENVIRONMENT:development"];
-  const child: ChildProcess = spawn(
-    join(BIN, "wrangler"),
-    ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", "--test-scheduled", ...(assets ? ["--assets", assets] : []), ...vars.flatMap((v) => ["--var", v])],
-    { env, stdio: "ignore", detached: true },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // still starting
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child: ChildProcess = spawn(
+      join(BIN, "wrangler"),
+      ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", "--test-scheduled", ...(assets ? ["--assets", assets] : []), ...vars.flatMap((v) => ["--var", v])],
+      { env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    let said = "";
+    const keep = (chunk: Buffer) => (said = (said + chunk.toString()).slice(-4000));
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    const base = `http://127.0.0.1:${port}`;
+    if (await answers(base, child, 90_000)) {
+      return {
+        base,
+        adminToken,
+        linkSecret,
+        async stop() {
+          if (child.pid) process.kill(-child.pid, "SIGTERM");
+          await new Promise((r) => setTimeout(r, 300));
+          rmSync(state, { recursive: true, force: true });
+        },
+      };
     }
-    if (Date.now() > deadline) throw new Error("wrangler dev did not start");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return {
-    base,
-    adminToken,
-    linkSecret,
-    async stop() {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-      await new Promise((r) => setTimeout(r, 300));
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    if (attempt === 2) {
       rmSync(state, { recursive: true, force: true });
-    },
-  };
+      throw new Error(`wrangler dev did not start on port ${port}; it said:\n${said}`);
+    }
+  }
 }
 
 /**

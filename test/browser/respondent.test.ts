@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken, parseLinkSecrets } from "../../functions/links/token";
 import { axeViolations } from "./axe";
+import { LOW_CONTRAST_TEXT, type LowContrast } from "./contrast";
 import { adminApi, cspRefusals, startServer, startWithBrowser, type Server } from "./harness";
 
 interface Invited {
@@ -186,5 +187,51 @@ describe("the respondent page's layout", () => {
     expect(layout.overflow).toBeLessThanOrEqual(0);
     expect(layout.rows).toEqual([[1, 2, 3, 4, 5]]);
     expect(Math.max(...layout.widths) - Math.min(...layout.widths)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("the respondent's pages at 320, 390 and 1280 px, light and dark", () => {
+  beforeAll(async () => {
+    await adminApi(server, "POST", "/api/v1/surveys", { id: "pages-nps", name: "NPS", metric: "nps", locale: "nl" });
+  });
+
+  /** What a person notices on each page: sideways scrolling and text too faint to read. */
+  async function looksRight(page: import("playwright-core").Page, where: string): Promise<void> {
+    expect((await page.evaluate<number>("document.documentElement.scrollWidth - innerWidth")), where).toBeLessThanOrEqual(0);
+    expect(await page.evaluate<LowContrast[]>(LOW_CONTRAST_TEXT), where).toEqual([]);
+  }
+
+  it.each([320, 390, 1280])("at %i px: a 9 is asked what they liked, a 3 what went wrong, and a comment ends the page with a way back to it", async (width) => {
+    for (const colorScheme of ["light", "dark"] as const) {
+      const where = `${width} px ${colorScheme}`;
+      const [invited] = (
+        await adminApi<{ invitations: Invited[] }>(server, "POST", "/api/v1/surveys/pages-nps/invitations", { recipients: [{ recipient: `pages-${width}-${colorScheme}` }] })
+      ).invitations;
+      const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme, userAgent: PERSON_UA });
+      const page = await context.newPage();
+
+      await page.goto(invited!.links["9"]!);
+      // The follow-up by sentiment, in the survey's language (the Dutch defaults, written out here).
+      expect(await page.getByLabel("Fijn om te horen! Wat vond u het beste?").count(), where).toBe(1);
+      await looksRight(page, `${where}, after a tap`);
+      if (width === 320) expect(await axeViolations(page), where).toEqual([]);
+
+      await page.getByRole("button", { name: /^3\b/ }).click();
+      await page.waitForLoadState();
+      const comment = page.getByLabel("Wat ging er mis, en wat kunnen we beter doen?");
+      expect(await comment.count(), where).toBe(1);
+      await comment.fill("De wachttijd was lang");
+      await page.getByRole("button", { name: "Opmerking versturen" }).click();
+      await page.waitForLoadState();
+
+      // Finished: a plain last word, the comment tucked away to edit, the score still changeable.
+      expect(await page.getByText("Dat was het — bedankt! U kunt deze pagina sluiten.").count(), where).toBe(1);
+      expect(await page.getByText("Uw opmerking aanpassen").count(), where).toBe(1);
+      expect(await page.locator("textarea").isVisible(), where).toBe(false);
+      expect(await page.getByRole("button", { name: /^3\b/ }).getAttribute("aria-pressed"), where).toBe("true");
+      await looksRight(page, `${where}, finished`);
+      if (width === 320) expect(await axeViolations(page), where).toEqual([]);
+      await context.close();
+    }
   });
 });

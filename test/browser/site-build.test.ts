@@ -43,6 +43,9 @@ describe("the report site built from fixture data", () => {
       "index.html",
       "404.html",
       "s/support/index.html",
+      "s/support/30/index.html",
+      "s/support/365/index.html",
+      "s/support/all/index.html",
       "s/support/badge.svg",
       "s/nps-nl/index.html",
       "s/nps-nl/badge.svg",
@@ -50,6 +53,9 @@ describe("the report site built from fixture data", () => {
       "internal/s/support/index.html",
       "internal/s/nps-nl/index.html",
       "internal/s/onboarding-effort/index.html",
+      "internal/s/onboarding-effort/30/index.html",
+      "internal/s/onboarding-effort/365/index.html",
+      "internal/s/onboarding-effort/all/index.html",
     ]) {
       expect(existsSync(join(dist, path)), path).toBe(true);
     }
@@ -57,6 +63,7 @@ describe("the report site built from fixture data", () => {
 
   it("gives a survey that is not public no public page or badge", () => {
     expect(existsSync(join(dist, "s", "onboarding-effort"))).toBe(false);
+    expect(files(dist).filter((f) => relative(dist, f).startsWith("s/")).length).toBe(2 * 5);
     const publicText = files(dist)
       .filter((f) => !relative(dist, f).startsWith("internal"))
       .map((f) => readFileSync(f, "utf8"))
@@ -113,7 +120,17 @@ describe("the report site built from fixture data", () => {
 
   it("keeps within the page-weight budgets, assets included", () => {
     const weights = Object.fromEntries(
-      ["index.html", "s/support/index.html", "s/nps-nl/index.html", "internal/index.html", "internal/s/support/index.html", "internal/s/nps-nl/index.html", "internal/s/onboarding-effort/index.html"].map(
+      [
+        "index.html",
+        "s/support/index.html",
+        "s/support/all/index.html",
+        "s/nps-nl/index.html",
+        "internal/index.html",
+        "internal/s/support/index.html",
+        "internal/s/support/all/index.html",
+        "internal/s/nps-nl/index.html",
+        "internal/s/onboarding-effort/index.html",
+      ].map(
         (path) => [path, pageWeight(path)],
       ),
     );
@@ -160,11 +177,13 @@ describe("numbers and verdicts on the built pages", () => {
   it("says the target's verdict and its reason in words next to the numbers", () => {
     const text = pageText("internal/s/support/index.html");
     expect(text).toMatch(/Target: (on track|off track|too early to tell) CSAT 89% over the last 90 days \(Aug 23 – Nov 20, 2026; 1,437 answers\); the line is at \d+% for those days; /);
+    // The overview says it short, in words; the survey's page says it in full.
     const overview = pageText("internal/index.html");
-    expect(overview).toMatch(/(on track|off track|too early to tell) CSAT 89% over the last 90 days \(Aug 23 – Nov 20, 2026; 1,437 answers\); the line is at \d+% for those days; /);
+    expect(overview).toMatch(/(on track|off track|too early to tell) 89% against a line at \d+% \(target 90% by Mar 31, 2027\)/);
     // Surveys without a target say so; every survey's weekly drop check is said in words.
     expect(overview).toContain("no target");
-    expect(overview.match(/No drop alert for the week of Nov 9 – Nov 15, 2026/g)).toHaveLength(3);
+    expect(overview.match(/no drop week of Nov 9 – Nov 15, 2026/g)).toHaveLength(3);
+    expect(text).toMatch(/Weekly drop check: no drop No drop alert for the week of Nov 9 – Nov 15, 2026/);
   });
 
   it("says a comparison's change, interval and significance in words", () => {
@@ -196,7 +215,7 @@ describe("numbers and verdicts on the built pages", () => {
     // Thousands grouped the en-US way on its internal page: the window's 3,533 invitations, recounted here.
     const invitations = survey.rollups.filter((r) => r.dimension === "all" && r.day >= "2026-08-23" && r.day <= "2026-11-20").reduce((total, r) => total + r.invitations, 0);
     expect(invitations).toBe(3533);
-    expect(pageText("internal/s/nps-nl/index.html")).toContain("of the 3,533 invitations created in the last 90 days");
+    expect(pageText("internal/s/nps-nl/index.html")).toContain("of the 3,533 invitations created over the last 90 days");
     expect(pageText("internal/s/nps-nl/index.html")).not.toContain("3.533");
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SWEEP_DISTINCT_SCORES, SWEEP_GAP_MS, decide, fromAnotherSite } from "../../functions/counting/counting-rule";
+import { HONEYPOT_WINDOW_MS, SWEEP_DISTINCT_SCORES, SWEEP_GAP_MS, answerTime, decide, expectedChromeMajor, fromAnotherSite } from "../../functions/counting/counting-rule";
 import { type EventKind, type RuleEvent, type ClientClass, type Signals } from "../../functions/storage/events";
 
 /** An event before it has a place in the history; `history` numbers them in arrival order. */
@@ -88,8 +88,8 @@ describe("decide: a person", () => {
     expect(decide(history(personTap(2, T0), personTap(4, T0 + 30 * SECOND)))).toEqual({ score: 4, status: "counted", reason: "tap" });
   });
 
-  it("a quick correction (two different scores a second apart) is not a sweep", () => {
-    expect(decide(history(personTap(2, T0), personTap(3, T0 + SECOND)))).toEqual({ score: 3, status: "counted", reason: "tap" });
+  it("a quick correction (two different scores two seconds apart) is not a sweep", () => {
+    expect(decide(history(personTap(2, T0), personTap(3, T0 + 2 * SECOND)))).toEqual({ score: 3, status: "counted", reason: "tap" });
   });
 
   it("a choice on our page confirms: the form's score counts", () => {
@@ -538,5 +538,142 @@ describe("decide: properties", () => {
 describe("choices that arrive out of order", () => {
   it("count the latest in time, not the last to arrive (a queued tap retried after a newer one)", () => {
     expect(decide(history(personTap(5, T0 + 10 * MINUTE), personTap(2, T0)))).toMatchObject({ score: 5, status: "counted" });
+  });
+});
+
+// ——— Scanners that look like browsers (issue 17) ———
+
+/** A person's phone, laptop; scanners' clients. `agent` is the device (UA hash), `peer` the client (network + UA). */
+const phone: Signals = { ...navigation, agent: "a0000001", peer: "1111", chrome: "145" };
+const laptop: Signals = { ...navigation, agent: "a0000002", peer: "2222", chrome: "145" };
+const elsewhere: Signals = { ...navigation, agent: "b0000001", peer: "3333", chrome: "145" };
+const beacon = (signals: Signals): Signals => ({ ...signals, fetch_mode: "no-cors", fetch_site: "same-origin", fetch_dest: "empty", trusted_input: true });
+const honeypot = (at: number, signals: Signals) => event("honeypot", null, at, "browser", signals);
+const HOUR = 60 * MINUTE;
+
+describe("Chrome's schedule", () => {
+  it("gives the newest major at a time: 100 on its release day, one more every 31 days", () => {
+    expect(expectedChromeMajor(Date.UTC(2022, 2, 29))).toBe(100);
+    expect(expectedChromeMajor(Date.UTC(2022, 2, 29) + 31 * 86_400_000)).toBe(101);
+    expect(expectedChromeMajor(Date.UTC(2022, 2, 29) + 31 * 86_400_000 - 1)).toBe(100);
+    // 2022-03-29 to 2026-03-02 is 1,434 days: 46 cycles.
+    expect(expectedChromeMajor(T0)).toBe(146);
+  });
+});
+
+describe("a JavaScript sandbox with an outdated Chrome from a cloud network (Safe Links' detonation)", () => {
+  const sandbox: Signals = { ...navigation, cloud: true, agent: "c0000001", peer: "4444", chrome: "120" };
+
+  it("is never counted: not its page load, nor its beacon after trusted input, nor the forms it submits", () => {
+    const events = history(
+      event("tap", 5, T0, "browser", sandbox),
+      event("signal", null, T0 + 800, "browser", beacon(sandbox)),
+      event("choose", 1, T0 + 2 * SECOND, "browser", { ...formPost("n1"), cloud: true, agent: "c0000001", peer: "4444", chrome: "120" }),
+      event("comment", 5, T0 + 3 * SECOND, "browser", { ...formPost("n2"), cloud: true, agent: "c0000001", peer: "4444", chrome: "120" }),
+    );
+    expect(decide(events)).toEqual({ score: 5, status: "suspected", reason: "stale_browser" });
+  });
+
+  it("a Chrome eight versions behind is stale there; seven behind is not; an old phone at home still counts", () => {
+    expect(decide(history(event("tap", 3, T0, "browser", { ...sandbox, chrome: "138" })))).toMatchObject({ status: "suspected", reason: "stale_browser" });
+    expect(decide(history(event("tap", 3, T0, "browser", { ...sandbox, chrome: "139" })))).toMatchObject({ status: "counted" });
+    expect(decide(history(event("tap", 3, T0, "browser", { ...phone, chrome: "64" })))).toMatchObject({ status: "counted" });
+  });
+
+  it("does not touch a person's choice made around it", () => {
+    const events = history(event("tap", 1, T0, "browser", sandbox), personTap(4, T0 + 5 * MINUTE, phone), event("tap", 2, T0 + 6 * MINUTE, "browser", sandbox));
+    expect(decide(events)).toEqual({ score: 4, status: "counted", reason: "tap" });
+  });
+});
+
+describe("the honeypot link", () => {
+  it("makes every request of its client within the window a scanner's", () => {
+    const events = history(personTap(2, T0, elsewhere), honeypot(T0 + 5 * SECOND, elsewhere));
+    expect(decide(events)).toEqual({ score: 2, status: "suspected", reason: "honeypot" });
+    const before = history(honeypot(T0, elsewhere), personTap(2, T0 + HONEYPOT_WINDOW_MS));
+    expect(decide(before.map((e) => (e.kind === "tap" ? { ...e, signals: elsewhere } : e)))).toMatchObject({ status: "suspected", reason: "honeypot" });
+  });
+
+  it("leaves requests outside the window, of another client, or without a peer alone", () => {
+    expect(decide(history(personTap(2, T0, elsewhere), honeypot(T0 + HONEYPOT_WINDOW_MS + 1, elsewhere)))).toMatchObject({ status: "counted" });
+    expect(decide(history(personTap(2, T0, phone), honeypot(T0 + SECOND, elsewhere)))).toMatchObject({ status: "counted" });
+    expect(decide(history(personTap(2, T0, navigation), honeypot(T0 + SECOND, navigation)))).toMatchObject({ status: "counted" });
+  });
+
+  it("is never a choice: alone it decides nothing", () => {
+    expect(decide(history(honeypot(T0, elsewhere)))).toBeNull();
+  });
+});
+
+describe("several different ratings within one second", () => {
+  it("from one client are links fetched, not chosen; the same score twice is a double tap", () => {
+    expect(decide(history(personTap(2, T0, elsewhere), personTap(5, T0 + 600, elsewhere)))).toMatchObject({ status: "suspected", reason: "sweep" });
+    expect(decide(history(personTap(2, T0, elsewhere), personTap(2, T0 + 600, elsewhere)))).toEqual({ score: 2, status: "counted", reason: "tap" });
+    expect(decide(history(personTap(2, T0, elsewhere), personTap(5, T0 + 1_001, elsewhere)))).toEqual({ score: 5, status: "counted", reason: "tap" });
+  });
+
+  it("need a known client: without the peer (events stored before it, local requests) two scores are not a sweep", () => {
+    expect(decide(history(personTap(2, T0), personTap(5, T0 + 600)))).toEqual({ score: 5, status: "counted", reason: "tap" });
+    expect(decide(history(personTap(2, T0, elsewhere), personTap(5, T0 + 600, { ...elsewhere, peer: "8888" })))).toEqual({ score: 5, status: "counted", reason: "tap" });
+  });
+});
+
+describe("a detonation chamber: one link from a network of machines only, browser headers, no input after", () => {
+  const chamber: Signals = { ...navigation, cloud: true, hosting: true, agent: "d0000001", peer: "5555", chrome: "145" };
+
+  it("is suspected", () => {
+    expect(decide(history(event("tap", 4, T0, "browser", chamber)))).toEqual({ score: 4, status: "suspected", reason: "cloud_network" });
+  });
+
+  it("counts when that client shows a person (a VPN leaving from a cloud), not when another one does", () => {
+    expect(decide(history(event("tap", 4, T0, "browser", chamber), event("signal", null, T0 + 3 * SECOND, "browser", beacon(chamber))))).toEqual({
+      score: 4,
+      status: "counted",
+      reason: "confirmed",
+    });
+    expect(decide(history(event("tap", 4, T0, "browser", chamber), event("signal", null, T0 + 3 * SECOND, "browser", beacon(phone))))).toMatchObject({
+      status: "suspected",
+    });
+  });
+
+  it("before a person's tap, leaves it counted and its time the answer's", () => {
+    const events = history(event("tap", 1, T0, "browser", chamber), personTap(5, T0 + HOUR, phone));
+    expect(decide(events)).toEqual({ score: 5, status: "counted", reason: "tap" });
+    expect(answerTime(events)).toBe(T0 + HOUR);
+  });
+});
+
+describe("a scanner's re-visit after a person's tap, from another device", () => {
+  it("12 s or hours later, with a browser's headers, replaces nothing", () => {
+    for (const later of [12 * SECOND, 3 * HOUR]) {
+      const events = history(personTap(4, T0, phone), personTap(1, T0 + later, elsewhere));
+      expect(decide(events), `${later} ms`).toEqual({ score: 4, status: "counted", reason: "tap" });
+      expect(answerTime(events)).toBe(T0);
+    }
+  });
+
+  it("replaces nothing after a person who opened the page without a score and chose on it", () => {
+    const events = history(event("view", null, T0, "browser", phone), personTap(2, T0 + 10 * SECOND, elsewhere), personChoose(5, T0 + 30 * SECOND, "n1", { agent: "a0000001", peer: "1111" }));
+    expect(decide(events)).toEqual({ score: 5, status: "counted", reason: "confirmed" });
+    expect(decide([...events, { seq: 4, ...personTap(2, T0 + HOUR, elsewhere) }])).toEqual({ score: 5, status: "counted", reason: "confirmed" });
+  });
+
+  it("with the person's own browser but from a cloud network, replaces nothing either", () => {
+    const events = history(personTap(4, T0, phone), personTap(1, T0 + MINUTE, { ...phone, cloud: true, peer: "6666" }));
+    expect(decide(events)).toMatchObject({ score: 4, status: "counted" });
+  });
+
+  it("the person's own change of mind minutes later counts, from another address of the carrier too", () => {
+    expect(decide(history(personTap(4, T0, phone), personTap(1, T0 + 7 * MINUTE, { ...phone, peer: "7777" })))).toEqual({ score: 1, status: "counted", reason: "tap" });
+  });
+
+  it("another device of theirs counts once it shows a person", () => {
+    const events = history(personTap(4, T0, phone), personTap(1, T0 + HOUR, laptop), event("signal", null, T0 + HOUR + 5 * SECOND, "browser", beacon(laptop)));
+    expect(decide(events)).toEqual({ score: 1, status: "counted", reason: "confirmed" });
+    expect(decide(events.slice(0, 2))).toEqual({ score: 4, status: "counted", reason: "tap" });
+  });
+
+  it("events stored before devices were kept are judged as before: the latest counts", () => {
+    expect(decide(history(personTap(4, T0), personTap(1, T0 + 12 * SECOND)))).toEqual({ score: 1, status: "counted", reason: "tap" });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLOUD_ASNS, classifyUserAgent, requestFacts } from "../../functions/counting/request-signals";
+import { CLOUD_ASNS, HOSTING_ASNS, addressPrefix, chromeMajor, classifyUserAgent, requestFacts } from "../../functions/counting/request-signals";
 import { type ClientClass } from "../../functions/storage/events";
 
 const userAgents: Record<Exclude<ClientClass, "admin">, Record<string, string>> = {
@@ -116,6 +116,8 @@ describe("classifyUserAgent", () => {
 
 const chrome = userAgents.browser["Chrome desktop (Windows)"]!;
 const facts = (headers: Record<string, string>, cf?: Record<string, unknown>) => requestFacts(new Headers(headers), cf);
+/** FNV-1a (32 bits) of the Chrome UA above, worked out apart from the code (Python: h = (h ^ c) * 16777619 mod 2^32 from 2166136261). */
+const CHROME_AGENT = "10ea5ab7";
 
 describe("requestFacts: prefetch", () => {
   it.each([
@@ -150,7 +152,7 @@ describe("requestFacts: Sec-Fetch-* and Accept-Language", () => {
       "accept-language": "nl-NL,nl;q=0.9,en;q=0.8",
     });
     expect(client).toBe("browser");
-    expect(signals).toEqual({ fetch_mode: "navigate", fetch_site: "none", fetch_dest: "document", fetch_user: true, accept_language: true });
+    expect(signals).toEqual({ fetch_mode: "navigate", fetch_site: "none", fetch_dest: "document", fetch_user: true, accept_language: true, agent: CHROME_AGENT, chrome: "131" });
   });
 
   it("captures a same-origin form post", () => {
@@ -169,7 +171,7 @@ describe("requestFacts: Sec-Fetch-* and Accept-Language", () => {
   });
 
   it("a scanner's bare HTTP client sends none of them", () => {
-    expect(facts({ "user-agent": "python-requests/2.32.3" }).signals).toEqual({});
+    expect(facts({ "user-agent": "python-requests/2.32.3" }).signals).toEqual({ agent: "d3997e17" });
   });
 
   it("empty header values are not recorded", () => {
@@ -210,7 +212,7 @@ describe("requestFacts: request.cf", () => {
   });
 
   it("no request.cf (local dev) → no ASN, no country, no cloud flag", () => {
-    expect(facts({ "user-agent": chrome }, undefined)).toEqual({ client: "browser", asn: null, country: null, signals: {} });
+    expect(facts({ "user-agent": chrome }, undefined)).toEqual({ client: "browser", asn: null, country: null, signals: { agent: CHROME_AGENT, chrome: "131" } });
   });
 });
 
@@ -241,7 +243,7 @@ describe("requestFacts: Origin", () => {
   it.each(["https://evil.example", "http://feedback.example.com", "https://feedback.example.com:8443", "https://sub.feedback.example.com"])(
     "an Origin of another origin, %s, is kept as a mismatch",
     (origin) => {
-      expect(withOrigin(origin)).toEqual({ origin_mismatch: true });
+      expect(withOrigin(origin)).toEqual({ origin_mismatch: true, agent: CHROME_AGENT, chrome: "131" });
     },
   );
 
@@ -251,10 +253,61 @@ describe("requestFacts: Origin", () => {
     ['"null" (our pages\' no-referrer policy)', "null"],
     ["empty", ""],
   ])("an Origin that is %s is no mismatch", (_what, origin) => {
-    expect(withOrigin(origin)).toEqual({});
+    expect(withOrigin(origin)).toEqual({ agent: CHROME_AGENT, chrome: "131" });
   });
 
   it("without our origin to compare with, no mismatch is recorded", () => {
     expect(requestFacts(new Headers({ origin: "https://evil.example" }), undefined).signals).toEqual({});
+  });
+});
+
+describe("requestFacts: which client and device", () => {
+  const tool = "python-requests/2.32.3";
+
+  it("keeps a 16-bit hash of the address's /24 and the user agent, never the address", () => {
+    const { signals } = facts({ "user-agent": tool, "cf-connecting-ip": "203.0.113.77" });
+    expect(signals).toEqual({ agent: "d3997e17", peer: "5edf" });
+    expect(JSON.stringify(signals)).not.toContain("203.0.113");
+  });
+
+  it("another address of the same /24 is the same client; another /24 or another browser is not", () => {
+    const peer = (ip: string, ua = tool) => facts({ "user-agent": ua, "cf-connecting-ip": ip }).signals.peer;
+    expect(peer("203.0.113.1")).toBe(peer("203.0.113.254"));
+    expect(peer("203.0.114.1")).not.toBe(peer("203.0.113.1"));
+    expect(peer("203.0.113.1", chrome)).not.toBe(peer("203.0.113.1"));
+  });
+
+  it("IPv6 addresses are grouped by /48", () => {
+    expect(facts({ "user-agent": tool, "cf-connecting-ip": "2001:db8:1234:5678::1" }).signals.peer).toBe("b840");
+    expect(addressPrefix("2001:DB8:1234:ffff:1:2:3:4")).toBe("2001:db8:1234");
+    expect(addressPrefix("2001:db8::1")).toBe("2001:db8:0");
+  });
+
+  it("no address, or one that is not an address, keeps no peer", () => {
+    expect(facts({ "user-agent": tool }).signals).not.toHaveProperty("peer");
+    expect(addressPrefix("unknown")).toBeNull();
+    expect(addressPrefix(null)).toBeNull();
+    expect(addressPrefix("198.51.100.7")).toBe("198.51.100");
+  });
+
+  it("reads Chrome's major version from Chromium user agents, headless and iOS included", () => {
+    expect(chromeMajor(chrome)).toBe(131);
+    expect(chromeMajor(userAgents.browser["Chrome iOS"]!)).toBe(131);
+    expect(chromeMajor(userAgents.browser["Samsung Internet"]!)).toBe(122);
+    expect(chromeMajor("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/109.0.5414.74 Safari/537.36")).toBe(109);
+    expect(chromeMajor(userAgents.browser["Firefox desktop"]!)).toBeNull();
+    expect(chromeMajor(null)).toBeNull();
+  });
+
+  it("marks networks of machines only as hosting; Microsoft, Google and Cloudflare carry people too", () => {
+    for (const asn of [16509, 396982, 14061, 24940, 30031, 26211, 15324]) expect(facts({}, { asn }).signals, `AS${asn}`).toMatchObject({ cloud: true, hosting: true });
+    for (const asn of [8075, 15169, 13335]) expect(facts({}, { asn }).signals, `AS${asn}`).not.toHaveProperty("hosting");
+    expect([...HOSTING_ASNS].every((asn) => CLOUD_ASNS.has(asn))).toBe(true);
+  });
+
+  it("Apple Mail's renderer (Mail Privacy Protection's proxy) is no browser; iOS Mail's web view still is", () => {
+    expect(classifyUserAgent("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)")).toBe("bot");
+    expect(classifyUserAgent(userAgents.browser["iOS Mail / WKWebView"]!)).toBe("browser");
+    expect(classifyUserAgent(userAgents.browser["Safari macOS"]!)).toBe("browser");
   });
 });

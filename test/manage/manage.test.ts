@@ -2,25 +2,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api";
 import { fetchChecked } from "../helpers/document";
+import { BASE, OWN_PAGE, signIn, get, csrfOf } from "../helpers/manage";
 import { addResponses, addSurvey } from "../helpers/rollup-data";
 import { createSurvey, invite, visit } from "../helpers/respondent";
-
-const BASE = "http://tapscore.test";
-const OWN_PAGE = { "sec-fetch-site": "same-origin" };
-
-async function signIn(): Promise<string> {
-  const response = await fetchChecked(`${BASE}/internal/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...OWN_PAGE },
-    body: new URLSearchParams({ token: env.ADMIN_TOKEN, next: "/internal/" }).toString(),
-    redirect: "manual",
-  });
-  return response.headers.get("set-cookie")!.split(";")[0]!;
-}
-
-const get = (cookie: string, path: string) => fetchChecked(`${BASE}${path}`, { headers: { cookie }, redirect: "manual" });
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
 
 function post(cookie: string, path: string, fields: [string, string][], headers: Record<string, string> = OWN_PAGE) {
   return fetchChecked(`${BASE}${path}`, {
@@ -380,11 +364,11 @@ describe("manage pages", () => {
     const share = await get(cookie, "/internal/manage/surveys/manage-share/share");
     expect(share.status).toBe(200);
     const html = await share.text();
-    for (const name of ["Zendesk", "Freshdesk", "Intercom", "Help Scout", "HubSpot", "Mailchimp"]) expect(html).toContain(`>${name}</h2>`);
+    for (const name of ["Zendesk", "Freshdesk", "Intercom", "Help Scout", "HubSpot", "Mailchimp"]) expect(html).toContain(`>${name}</h3>`);
     expect(html).toContain(`<li><code>agent</code>: <code>{{ticket.assignee.name}}</code></li>`);
-    const link = /<textarea id="s-zendesk-link" readonly rows="2">([^<]+)<\/textarea>/.exec(html)?.[1];
+    const link = /<textarea id="s-zendesk-link" data-copy readonly rows="2">([^<]+)<\/textarea>/.exec(html)?.[1];
     expect(link).toMatch(/^http:\/\/tapscore\.test\/t\/[A-Za-z0-9_-]+\/\{score\}\?r=\{\{ticket\.id\}\}&amp;email=\{\{ticket\.requester\.email\}\}&amp;channel=\{\{ticket\.via\}\}&amp;agent=\{\{ticket\.assignee\.name\}\}$/);
-    expect(html).toMatch(/<textarea id="s-zendesk-html" readonly rows="6">&lt;/);
+    expect(html).toMatch(/<textarea id="s-zendesk-html" data-copy readonly rows="6">&lt;/);
     await addSurvey({ id: "manage-share-closed", metric: "csat" });
     await api("DELETE", "/api/v1/surveys/manage-share-closed");
     expect((await get(cookie, "/internal/manage/surveys/manage-share-closed/share")).status).toBe(409);
@@ -402,6 +386,10 @@ describe("manage pages", () => {
     expect(made.status).toBe(200);
     const html = await made.text();
     expect(html).toContain("Links for cust-42, working until");
+    // Their blocks in read-only boxes the copy script gives a Copy button.
+    expect(html).toContain(`<label id="one-html-label" for="one-html">Email block (HTML)</label><textarea id="one-html" data-copy readonly rows="6">&lt;`);
+    expect(html).toContain(`<label id="one-text-label" for="one-text">Email block (text)</label><textarea id="one-text" data-copy readonly rows="4">`);
+    expect(html).toMatch(/<script>\(\(\) => \{[^<]+<\/script><\/main>/);
     const link = /<li>4: <a href="(http:\/\/tapscore\.test\/r\/[^"]+\/4)">/.exec(html)?.[1];
     expect(link).toBeDefined();
     expect((await visit(link!)).status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STYLE } from "../../functions/respondent/page";
+import { STYLE, brandStyle } from "../../functions/respondent/page";
 
 /**
  * The respondent page's colours, light and dark, against WCAG 2.1 AA: 4.5:1 for text. The ratio is
@@ -45,5 +45,19 @@ describe("the respondent page's colours", () => {
 
   it("writes text on the accent in the on-accent colour only", () => {
     expect(STYLE).not.toMatch(/background:var\(--accent\);color:#/);
+  });
+});
+
+describe("a brand's accent on the respondent page", () => {
+  it.each(["#ffff00", "#000000", "#ffffff", "#777777", "#6ea8fe", "#c2410c"])("keeps AA with %s in light and dark mode", (accent) => {
+    const style = brandStyle(accent);
+    const brandLight = { ...light, ...variables(/^:root\{([^}]*)\}/.exec(style)![1]!) };
+    const brandDark = { ...dark, ...variables(/prefers-color-scheme:dark\)\{:root\{([^}]*)\}/.exec(style)![1]!) };
+    for (const colours of [brandLight, brandDark]) {
+      expect(contrast(colours["on-accent"]!, colours.accent!)).toBeGreaterThanOrEqual(4.5);
+      expect(contrast(colours.accent!, colours.bg!)).toBeGreaterThanOrEqual(3);
+    }
+    // Text on the page is never written in the accent, which is only promised 3:1 against it.
+    expect(STYLE).not.toMatch(/[;{]color:var\(--accent\)/);
   });
 });

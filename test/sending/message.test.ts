@@ -153,8 +153,8 @@ describe("messageTexts and renderMessage", () => {
     expect(count(html, "<table")).toBe(count(html, "</table>"));
     expect(count(html, "<tr")).toBe(count(html, "</tr>"));
     expect(count(html, "<td")).toBe(count(html, "</td>"));
-    // The eleven scores and the unsubscribe link; nothing else is a link.
-    expect(count(html, "<a ")).toBe(12);
+    // The eleven scores, the hidden link only scanners follow (functions/respondent/honeypot.ts) and the unsubscribe link; nothing else is a link.
+    expect(count(html, "<a ")).toBe(13);
     // Nothing but Outlook for Windows' own tables (conditional comments) is given a width in pixels: it fits a 320 px screen.
     const outsideOutlook = html.replace(/<!--\[if mso\]>.*?<!\[endif\]-->/g, "");
     expect(count(html, "<!--[if mso]>")).toBe(4);
@@ -282,7 +282,8 @@ describe("messageTexts and renderMessage", () => {
     expect(html).toContain("in contact with Acme &quot;&lt;b&gt;bold&lt;/b&gt;&quot;.<br>");
     // The text part is plain text: shown as written.
     expect(message.text.startsWith(`<img src=x onerror='alert(1)'> Hi <a href="https://evil.example">Anna</a>\n`)).toBe(true);
-    expect(count(html, "<a ")).toBe(6);
+    // Five scores, the hidden link only scanners follow and the unsubscribe link: none from the survey's texts.
+    expect(count(html, "<a ")).toBe(7);
   });
 
   it("keep the subject and every header one line, even from stored texts that have line breaks", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakdownChart } from "../../site/src/lib/charts/breakdown";
+import { breakdownChart, labelColumn } from "../../site/src/lib/charts/breakdown";
 import { distributionChart, npsStack, scoreKind } from "../../site/src/lib/charts/distribution";
 import { sparkline } from "../../site/src/lib/charts/sparkline";
 import { TREND_BOX, trendChart, type TrendPointInput } from "../../site/src/lib/charts/trend";
@@ -171,5 +171,20 @@ describe("sparkline", () => {
     expect(s.last?.x).toBeCloseTo(117, 0);
     expect(s.last?.y).toBeCloseTo(3 + 0.2 * 22, 0);
     expect(sparkline([null, null], [0, 100]).path).toBeNull();
+  });
+});
+
+describe("the label column of a bar chart", () => {
+  it("is as wide as its longest label needs, within bounds, and cuts only what the widest column cannot hold", () => {
+    // 31 characters × 8 + 12 = 260 units: "Support satisfaction (CSAT 1–5)" whole, where 24 characters used to be the limit.
+    expect(labelColumn(["Support satisfaction (CSAT 1–5)", "Aanbeveling (NPS 0–10)"])).toEqual({
+      width: 260,
+      texts: ["Support satisfaction (CSAT 1–5)", "Aanbeveling (NPS 0–10)"],
+    });
+    expect(labelColumn(["A", "B"]).width).toBe(100);
+    // (320 − 12) / 8 = 38 characters fit the widest column: a longer label keeps 37 and an ellipsis.
+    const long = "x".repeat(50);
+    expect(labelColumn([long])).toEqual({ width: 320, texts: [`${"x".repeat(37)}…`] });
+    expect(labelColumn(["x".repeat(38)]).texts[0]).toBe("x".repeat(38));
   });
 });

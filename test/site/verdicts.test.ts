@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { ReportExport } from "../../functions/reports/report-data";
 import type { DropCheck, PeriodComparison, SurveyReport, TargetView, VariantComparison } from "../../site/src/lib/report-view";
 import { dropCheck, surveyReport } from "../../site/src/lib/report-view";
-import { dropSentence, previousSentence, targetSentence, variantSentence } from "../../site/src/lib/verdicts";
+import { dropSentence, previousSentence, targetSentence, targetShort, trendWords, variantSentence } from "../../site/src/lib/verdicts";
 import fixtureJson from "../fixtures/report-export.json";
 
 const fixture = fixtureJson as unknown as ReportExport;
 const csat = { metric: "csat", unit: "percent", scale: { min: 1, max: 5 } } as const;
 const nps = { metric: "nps", unit: "nps", scale: { min: 0, max: 10 } } as const;
 const ces = { metric: "ces", unit: "mean", scale: { min: 1, max: 7 } } as const;
-const window30 = { from: "2026-10-22", to: "2026-11-20", days: 30 };
+const window30 = { range: "30", from: "2026-10-22", to: "2026-11-20", days: 30, coverage: { first: "2026-01-05", covered: 30, days: 30 } } as const;
 
 const target = (over: Partial<TargetView>): TargetView => ({
   value: 85,
@@ -63,6 +63,7 @@ describe("comparisons in words", () => {
   const previous = (over: Partial<PeriodComparison>): PeriodComparison => ({
     from: "2026-09-22",
     to: "2026-10-21",
+    coverage: { first: "2026-01-05", covered: 30, days: 30 },
     difference: 7.4132,
     ci: [3.3, 11.52],
     p_value: 0.0002,
@@ -79,6 +80,25 @@ describe("comparisons in words", () => {
     expect(previousSentence(report, previous({ difference: -1.5, ci: [-4.4, 1.4], p_value: 0.3125, significant: false }))).toBe(
       "CSAT 89% over the last 30 days against 82% over the 30 days before (Sep 22 – Oct 21, 2026; 511 answers): down 2 points, 95% interval −4 to +1 points; p = 0.31: not a significant difference at the 5% level.",
     );
+  });
+
+  it("names the range since the first answer as such", () => {
+    const all = { ...report, window: { range: "all", from: "2026-07-24", to: "2026-11-20", days: 120, coverage: { first: "2026-07-24", covered: 120, days: 120 } } } as const;
+    expect(previousSentence(all, previous({}))).toBe(
+      "CSAT 89% over the 120 days since the first answer against 82% over the 120 days before (Sep 22 – Oct 21, 2026; 511 answers): up 7 points, 95% interval +3 to +12 points; p < 0.001: a significant difference at the 5% level.",
+    );
+  });
+
+  it("says the trend of a summary in a few words, and how little of the previous period the answers reach", () => {
+    const trend = { granularity: "week" as const, from: "2026-10-19", to: "2026-11-20", points: [] };
+    expect(trendWords({ ...report, trend, previous: previous({}) })).toBe("Up 7 points on the previous 30 days (a significant change).");
+    expect(trendWords({ ...report, trend, previous: previous({ difference: -0.4, p_value: 0.8, significant: false, coverage: { first: "2026-10-12", covered: 10, days: 30 } }) })).toBe(
+      "No change on the previous 30 days, which hold answers from only 10 of their days (not a significant change).",
+    );
+    const point = (value: number | null) => ({ period: "", from: "", to: "", value, ci: null, n: 40, low_confidence: false, suppressed: false });
+    const points = [point(null), point(71.4), point(80), point(76.5), point(null)];
+    expect(trendWords({ ...report, previous: null, trend: { ...trend, points } })).toBe("From 71% in the first period with answers to 77% in the latest: up 5 points.");
+    expect(trendWords({ ...report, previous: null, trend: { ...trend, points: [point(71.4)] } })).toBe("Not enough periods with answers to show a trend yet.");
   });
 
   it("says when there is nothing to compare", () => {
@@ -101,6 +121,16 @@ describe("comparisons in words", () => {
     expect(variantSentence(ces, variants)).toBe(
       "Variant B 4.4 (700 answers) against the baseline, variant A 4.1 (737 answers): up 0.2, 95% interval +0.1 to +0.4; p = 0.012: a significant difference at the 5% level. Other variants, not compared here: C.",
     );
+  });
+});
+
+describe("the target in a table cell", () => {
+  it("says the headline against the line, and the target, briefly", () => {
+    expect(targetShort({ ctx: csat, target: target({}) })).toBe("71% against a line at 78% (target 85% by Mar 31, 2027)");
+    expect(targetShort({ ctx: ces, target: target({ value: 5.5, expected: 5.04, observed: 4.96 }) })).toBe("5.0 against a line at 5.0 (target 5.5 by Mar 31, 2027)");
+    expect(targetShort({ ctx: csat, target: target({ observed: null }) })).toBe("no answers; the line is at 78% (target 85% by Mar 31, 2027)");
+    expect(targetShort({ ctx: csat, target: target({ start: null, expected: null }) })).toBe("no answers yet to start the line (target 85% by Mar 31, 2027)");
+    expect(targetShort({ ctx: csat, target: null })).toBeNull();
   });
 });
 

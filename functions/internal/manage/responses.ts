@@ -7,7 +7,7 @@ import { ApiError } from "../../http/errors";
 import { escapeHtml } from "../../http/html";
 import { isCalendarDate, isWithinCalendar, isoTime } from "../../http/time";
 import { addDays, dayStart } from "../../rollups/days";
-import { STATUSES, exportChunk, getResponse, listResponses, type ResponseCursor, type ResponseRecord, type Status } from "../../storage/responses";
+import { STATUSES, exportChunk, getResponse, listResponses, type ResponseCursor, type Reason, type ResponseRecord, type Status } from "../../storage/responses";
 import { getSurvey, type StoredSurvey } from "../../storage/surveys";
 import { allowedPropertyKeys } from "../../surveys/properties";
 import { apiRequest, audit, csrfField, htmlResponse, manageAction, managePage, notFoundPage, page, scrollTable, seeOther, type ManageContext } from "./shell";
@@ -30,7 +30,8 @@ const SCAN_LIMIT = 2000;
 const CURSOR_ID = /^rsp_[\w-]{1,124}$/;
 
 /** Why the counting rule (or an admin) decided as it did, for people. */
-const REASON_TEXT: Record<string, string> = {
+// Every reason the rule gives: a new one cannot ship without its words here.
+const REASON_TEXT: Record<Reason, string> = {
   tap: "a tap from a person's browser",
   confirmed: "confirmed on the answer page",
   override: "an admin's override",
@@ -38,6 +39,8 @@ const REASON_TEXT: Record<string, string> = {
   replay: "a replayed link",
   cross_site: "opened from another site",
   cloud_network: "from a cloud network (a mail scanner)",
+  stale_browser: "an outdated browser from a cloud network (a sandbox)",
+  honeypot: "followed the email's hidden link (a scanner)",
   headless_client: "a headless browser",
   bot_client: "a bot",
   tool_client: "a tool such as curl",
@@ -157,7 +160,7 @@ function row(context: ManageContext, response: ResponseRecord, back: string): st
   return (
     `<tr><td>${isoTime(response.created_at)}</td><td>${escapeHtml(response.recipient)}${response.email ? `<br><span class="muted">${escapeHtml(response.email)}</span>` : ""}</td>` +
     `<td>${response.score}</td><td>${response.comment === null ? `<span class="muted">none</span>` : escapeHtml(response.comment)}</td>` +
-    `<td>${escapeHtml(response.status)}<br><span class="muted">${escapeHtml(response.reason)}: ${escapeHtml(REASON_TEXT[response.reason] ?? "")}</span></td>` +
+    `<td>${escapeHtml(response.status)}<br><span class="muted">${escapeHtml(response.reason)}: ${escapeHtml(REASON_TEXT[response.reason])}</span></td>` +
     `<td>${properties || `<span class="muted">none</span>`}</td><td>${overrideForm(context, response, back)}</td></tr>`
   );
 }

@@ -1,7 +1,7 @@
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
 import { CreatedApiKey, NewApiKey, createKey, deleteKey } from "../../api/keys";
-import { CreatedWebhook, NewWebhook, createWebhook, deleteWebhookRoute, listDeliveriesRoute } from "../../api/webhooks";
+import { CreatedWebhook, NewWebhook, createWebhook, deleteWebhookRoute, listDeliveriesRoute, testWebhookRoute } from "../../api/webhooks";
 import { NewUnsubscribe, createUnsubscribe, deleteUnsubscribe } from "../../api/suppressions";
 import { ApiError } from "../../http/errors";
 import { escapeHtml } from "../../http/html";
@@ -10,7 +10,8 @@ import { SCOPES } from "../../security/scopes";
 import { listApiKeys } from "../../storage/api-keys";
 import { listSuppressions } from "../../storage/suppressions";
 import { listSurveys } from "../../storage/surveys";
-import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, getWebhook, listWebhooks } from "../../storage/webhooks";
+import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, getWebhook, listWebhooks, type AttemptError } from "../../storage/webhooks";
+import { ATTEMPT_TIMEOUT_MS } from "../../webhooks/deliver";
 import {
   apiRequest,
   audit,
@@ -72,7 +73,8 @@ async function settingsPage(env: Env, context: ManageContext, forms: { key?: [Ke
   const hookRows = webhooks.map(
     (hook) =>
       `<tr><td>${escapeHtml(hook.url)}</td><td>${escapeHtml(hook.events.join(", "))}</td><td>${escapeHtml(hook.format)}</td><td>${escapeHtml(hook.survey ?? "every survey")}</td>` +
-      `<td><a href="/internal/manage/webhooks/${encodeURIComponent(hook.id)}">Delivery log<span class="muted"> ${escapeHtml(hook.id)}</span></a> ${buttonForm(context, `/internal/manage/webhooks/${encodeURIComponent(hook.id)}/delete`, `Delete ${hook.id}`)}</td></tr>`,
+      `<td><a href="/internal/manage/webhooks/${encodeURIComponent(hook.id)}">Delivery log<span class="muted"> ${escapeHtml(hook.id)}</span></a> ` +
+      `${buttonForm(context, `/internal/manage/webhooks/${encodeURIComponent(hook.id)}/test`, `Send a test event to ${hook.id}`)} ${buttonForm(context, `/internal/manage/webhooks/${encodeURIComponent(hook.id)}/delete`, `Delete ${hook.id}`)}</td></tr>`,
   );
   const unsubRows = unsubscribes.map(
     (u) => `<tr><td>${escapeHtml(u.email)}</td><td>${escapeHtml(u.source)}</td><td>${isoTime(u.created_at)}</td><td>${buttonForm(context, "/internal/manage/unsubscribes/remove", `Remove ${u.email}`, { email: u.email })}</td></tr>`,
@@ -88,7 +90,7 @@ async function settingsPage(env: Env, context: ManageContext, forms: { key?: [Ke
     selectField({ name: "delighted_survey", label: "Survey (Delighted-style key)", value: keyValues.survey }, surveyOptions.slice(1), keyErrors) +
     `<p><button type="submit">Create key</button></p></form>` +
     `<h2 id="webhooks">Webhooks</h2>` +
-    (webhooks.length ? scrollTable("Webhooks", ["URL", "Events", "Format", "Survey", "Log and delete"], hookRows) : `<p>No webhooks yet.</p>`) +
+    (webhooks.length ? scrollTable("Webhooks", ["URL", "Events", "Format", "Survey", "Log, test and delete"], hookRows) : `<p>No webhooks yet.</p>`) +
     `<h3>New webhook</h3>${formErrors(hookErrors)}<form method="post" action="/internal/manage/webhooks" novalidate>${csrfField(context)}` +
     inputField({ name: "url", label: "URL", value: hookValues.url, type: "url", required: true, hint: "https to a public host." }, hookErrors) +
     checkboxes("Events", "events", WEBHOOK_EVENTS, hookValues.events, hookErrors.events) +
@@ -208,13 +210,43 @@ export function deleteWebhookAction(request: IRequest, env: Env): Promise<Respon
   });
 }
 
-/** GET /internal/manage/webhooks/:id — the delivery log, newest first. */
+/** One attempt's outcome in words. */
+function attemptWords(attempt: { status: number | null; error: AttemptError | null; duration_ms: number }): string {
+  if (attempt.status !== null) {
+    const answered = `the endpoint answered ${attempt.status} in ${attempt.duration_ms} ms`;
+    return attempt.status >= 200 && attempt.status < 300 ? `Test event delivered: ${answered}.` : `Test event not delivered: ${answered}; only a 2xx counts as delivered.`;
+  }
+  if (attempt.error === "refused") return "Test event not sent: this URL is not one webhooks may reach (a public https endpoint).";
+  if (attempt.error === "timeout") return `Test event not delivered: the endpoint did not answer within ${ATTEMPT_TIMEOUT_MS / 1000} s.`;
+  return "Test event not delivered: the endpoint could not be reached.";
+}
+
+/** POST /internal/manage/webhooks/:id/test — the API's POST /api/v1/webhooks/{id}/test; the outcome on the delivery log. */
+export function testWebhookAction(request: IRequest, env: Env): Promise<Response> {
+  return manageAction(request, env, async (context) => {
+    const id = request.params.id ?? "";
+    if (!/^wh_[0-9a-f]{16}$/.test(id)) return notFoundPage("The webhook");
+    let sent: Awaited<ReturnType<typeof testWebhookRoute>>;
+    try {
+      sent = await testWebhookRoute(apiRequest(request.url, "POST", undefined, { params: { id }, query: {}, body: undefined }), env);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return notFoundPage("The webhook");
+      throw error;
+    }
+    await audit(env, context, "webhook.test", id, `${sent.id}: ${attemptWords(sent)}`);
+    return seeOther(`/internal/manage/webhooks/${encodeURIComponent(id)}?tested=${encodeURIComponent(sent.id)}`);
+  });
+}
+
+/** GET /internal/manage/webhooks/:id — the delivery log, newest first; after a test, its outcome. */
 export function webhookLog(request: IRequest, env: Env): Promise<Response> {
-  return managePage(request, env, async () => {
+  return managePage(request, env, async (context) => {
     const id = request.params.id ?? "";
     const webhook = /^wh_[0-9a-f]{16}$/.test(id) ? await getWebhook(env.DB, id) : null;
     if (!webhook) return notFoundPage("The webhook");
     const { deliveries } = await listDeliveriesRoute(apiRequest(request.url, "GET", undefined, { params: { id }, query: { limit: 100, cursor: undefined }, body: undefined }), env);
+    const tested = new URL(request.url).searchParams.get("tested");
+    const test = deliveries.find((d) => d.id === tested && d.event === "webhook.test")?.log[0];
     const rows = deliveries.map(
       (d) =>
         `<tr><td>${escapeHtml(d.created_at)}</td><td>${escapeHtml(d.event)}</td><td>${escapeHtml(d.status)}</td><td>${d.attempts}</td>` +
@@ -223,7 +255,10 @@ export function webhookLog(request: IRequest, env: Env): Promise<Response> {
     return htmlResponse(
       page(
         "Webhook deliveries",
-        `<p><a href="/internal/manage/settings#webhooks">Back to settings</a></p><p>${escapeHtml(webhook.url)} <span class="muted">${escapeHtml(webhook.id)}, ${escapeHtml(webhook.format)}</span></p>` +
+        (test ? `<p class="notice" role="status">${escapeHtml(attemptWords(test))}</p>` : "") +
+          `<p><a href="/internal/manage/settings#webhooks">Back to settings</a></p><p>${escapeHtml(webhook.url)} <span class="muted">${escapeHtml(webhook.id)}, ${escapeHtml(webhook.format)}</span></p>` +
+          `<p class="muted">A test event (webhook.test) names no survey, response or person; it is sent at once, signed like every delivery, and not retried.</p>` +
+          buttonForm(context, `/internal/manage/webhooks/${encodeURIComponent(webhook.id)}/test`, "Send a test event") +
           (rows.length ? scrollTable("Deliveries", ["Created (UTC)", "Event", "Status", "Attempts", "Attempt log"], rows) : `<p>No deliveries yet.</p>`),
       ),
     );

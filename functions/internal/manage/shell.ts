@@ -13,8 +13,8 @@ import { SESSION_COOKIE, cookieValue, verifySession } from "../session";
 /**
  * The frame of every manage page (/internal/manage/…): the same look as the internal report pages, a
  * skip link, the navigation and a sign-out button; and what every form shares: the gate, the CSRF
- * token, the same-origin check and the audit line. The pages carry no script (the internal CSP has
- * none): every action is a plain form, posted and answered with a redirect.
+ * token, the same-origin check and the audit line. Every action is a plain form, posted and answered
+ * with a redirect; the one script, the Share page's Copy buttons (./copy-script.ts), only enhances.
  */
 
 /** Who is signed in, as the gate knows it, and what the CSRF token is bound to. */

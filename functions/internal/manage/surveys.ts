@@ -45,6 +45,9 @@ const FIELDS = [
   "recurrence_days",
   "reminder_after_days",
   "public",
+  "brand_name",
+  "brand_logo_url",
+  "brand_accent",
 ] as const;
 type Field = (typeof FIELDS)[number];
 type Values = Record<Field, string>;
@@ -65,6 +68,9 @@ const BLANK: Values = {
   recurrence_days: "",
   reminder_after_days: "",
   public: "",
+  brand_name: "",
+  brand_logo_url: "",
+  brand_accent: "",
 };
 
 /** API error fields that are not form fields, as the form field that holds them. */
@@ -99,8 +105,11 @@ function editableBody(values: Values, current: StoredSurvey | null): Record<stri
   const every = numberOrNull(values.recurrence_days);
   body.recurrence = every === null ? null : { every_days: every, window: current?.recurrence?.window ?? null };
   body.reminder_after_days = numberOrNull(values.reminder_after_days);
+  // Empty clears a brand field: the installation's BRAND_* default shows instead.
+  body.brand = { name: values.brand_name.trim() || null, logo_url: values.brand_logo_url.trim() || null, accent: values.brand_accent.trim() || null };
   // Empty means "not given" when creating: the API's defaults apply.
   if (current === null) for (const key of Object.keys(body)) if (body[key] === null || body[key] === "") delete body[key];
+  if (current === null && Object.values(body.brand as Record<string, unknown>).every((field) => field === null)) delete body.brand;
   return body;
 }
 
@@ -126,6 +135,11 @@ function surveyForm(context: ManageContext, values: Values, errors: FieldErrors,
     inputField({ name: "segments", label: "Segment keys", value: values.segments, hint: "Custom property keys, comma-separated, e.g. plan, team." }, errors) +
     inputField({ name: "recurrence_days", label: "Ask members again every … days", value: values.recurrence_days, type: "number", hint: "Empty: no recurrence. 7 to 730." }, errors) +
     inputField({ name: "reminder_after_days", label: "Remind after … days", value: values.reminder_after_days, type: "number", hint: "Empty: no reminder. 1 to 30." }, errors) +
+    `<fieldset><legend>Brand</legend><p class="muted">Who asks, on the respondent page and in the emails. Empty: the installation's default (BRAND_NAME, BRAND_LOGO_URL, BRAND_ACCENT).</p>` +
+    inputField({ name: "brand_name", label: "Organization name", value: values.brand_name, hint: "At most 100 characters, e.g. Acme." }, errors) +
+    inputField({ name: "brand_logo_url", label: "Logo URL", value: values.brand_logo_url, type: "url", hint: "An https URL of an image, at most 500 characters." }, errors) +
+    inputField({ name: "brand_accent", label: "Accent colour", value: values.brand_accent, hint: "#rrggbb, e.g. #c2410c. Adjusted where needed to keep the buttons readable (WCAG AA)." }, errors) +
+    `</fieldset>` +
     (errors.public ? `<p class="error" id="public-error">${escapeHtml(errors.public)}</p>` : "") +
     `<p class="inline"><input id="f-public" name="public" type="checkbox"${values.public === "on" ? " checked" : ""}><label for="f-public">Public report page</label></p>` +
     `<p><button type="submit">${current ? "Save changes" : "Create survey"}</button></p></form>`
@@ -168,6 +182,9 @@ export function newSurveyForm(request: IRequest, env: Env): Promise<Response> {
 }
 
 function errorsOf(error: ApiError): FieldErrors {
+  // brand.accent is the form's brand_accent, and so on.
+  const brandField = /^brand\.(name|logo_url|accent)$/.exec(error.field ?? "");
+  if (brandField) return { [`brand_${brandField[1]}`]: error.message };
   const field = errorField(error);
   const name = (FIELDS as readonly string[]).includes(field) ? field : (FIELD_OF[field] ?? "");
   return { [name]: error.message };
@@ -206,6 +223,9 @@ const valuesOfSurvey = (s: StoredSurvey): Values => ({
   recurrence_days: s.recurrence ? String(s.recurrence.every_days) : "",
   reminder_after_days: s.reminder_after_days === null ? "" : String(s.reminder_after_days),
   public: s.public ? "on" : "",
+  brand_name: s.brand?.name ?? "",
+  brand_logo_url: s.brand?.logo_url ?? "",
+  brand_accent: s.brand?.accent ?? "",
 });
 
 function editPage(context: ManageContext, survey: StoredSurvey, values: Values, errors: FieldErrors, status: number, notice = ""): Response {

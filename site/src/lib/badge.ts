@@ -38,3 +38,32 @@ export function badgeSvg(report: SurveyReport): string {
     `</g></svg>`,
   ].join("");
 }
+
+const escapeAttribute = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The site's origin for embed code: the export's public_url, else the build's `site` setting; null when neither is known. */
+export function embedOrigin(publicUrl: string | null, site: URL | undefined): string | null {
+  for (const candidate of [publicUrl, site?.href]) {
+    if (!candidate) continue;
+    try {
+      const url = new URL(candidate);
+      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+    } catch {
+      // not a URL: try the next
+    }
+  }
+  return null;
+}
+
+/**
+ * The embed code for a survey's badge: an image linked to its page, with absolute URLs so it works
+ * pasted anywhere. Without a known origin the paths stay relative (and the page says so).
+ */
+export function badgeEmbed(report: SurveyReport, origin: string | null): { src: string; href: string; code: string } {
+  const base = origin ?? "";
+  const src = `${base}/s/${encodeURIComponent(report.id)}/badge.svg`;
+  const href = `${base}/s/${encodeURIComponent(report.id)}/`;
+  const { label, message } = badgeText(report);
+  const alt = `${report.name}: ${label} ${message}`;
+  return { src, href, code: `<a href="${escapeAttribute(href)}"><img src="${escapeAttribute(src)}" alt="${escapeAttribute(alt)}" height="20"></a>` };
+}

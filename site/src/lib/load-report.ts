@@ -8,9 +8,11 @@
  * view from it in one pure function, so a public page cannot reach comments, segments or properties.
  * An empty or never-migrated local database builds pages that say "no surveys yet"; it never fails.
  */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ReportExport } from "../../../functions/reports/report-data";
+import { freshnessText } from "./freshness";
 import { toPublicExport } from "./public-export";
 
 declare const __TAPSCORE_WRANGLER_CONFIG__: string;
@@ -30,7 +32,16 @@ export function loadPublicReport(): Promise<ReportExport> {
 
 export function emptyExport(now: number): ReportExport {
   const iso = new Date(now).toISOString();
-  return { generated_at: iso, audience: "internal", through: iso.slice(0, 10), surveys: [] };
+  return { generated_at: iso, audience: "internal", through: iso.slice(0, 10), public_url: null, deploy_hook: null, surveys: [] };
+}
+
+/** The Worker's cron expression from its wrangler.toml, which the deployed Worker runs on; null when it cannot be read. */
+export function workerCron(): string | null {
+  try {
+    return /^\s*crons\s*=\s*\[\s*"([^"]+)"/m.exec(readFileSync(__TAPSCORE_WRANGLER_CONFIG__, "utf8"))?.[1] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 async function load(): Promise<ReportExport> {
@@ -69,5 +80,11 @@ function checked(value: unknown, from: string): ReportExport {
   if (typeof data !== "object" || data === null || !Array.isArray(data.surveys) || typeof data.through !== "string" || typeof data.generated_at !== "string") {
     throw new Error(`${from}: not a Tapscore report export (expected generated_at, through and surveys).`);
   }
-  return data as ReportExport;
+  // Exports from before public_url and deploy_hook existed know neither.
+  return { ...(data as ReportExport), public_url: typeof data.public_url === "string" ? data.public_url : null, deploy_hook: typeof data.deploy_hook === "boolean" ? data.deploy_hook : null };
+}
+
+/** The footer line every page carries: when its numbers are from and when they may change. */
+export function pageFreshness(data: Pick<ReportExport, "generated_at" | "deploy_hook">): string {
+  return freshnessText({ generated_at: data.generated_at, cron: workerCron(), deploy_hook: data.deploy_hook });
 }

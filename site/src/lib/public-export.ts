@@ -11,6 +11,8 @@ export function toPublicExport(data: ReportExport): ReportExport {
     generated_at: data.generated_at,
     audience: "public",
     through: data.through,
+    public_url: data.public_url,
+    deploy_hook: data.deploy_hook,
     surveys: data.surveys
       .filter(({ survey }) => survey.public && !survey.archived)
       .map(({ survey, rollups, annotations }) => ({

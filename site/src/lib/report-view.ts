@@ -1,8 +1,9 @@
 /**
  * What a report page shows about one survey, computed from its rollup rows by the same code the
- * metrics API uses (functions/metrics/report.ts on top of the scoring engine): the headline over the
- * last 90 days with n and 95% interval, the trend per week or month, the distribution, the target's
- * glide path, segment breakdowns, the A/B comparison and the latest comments. Pure: no I/O.
+ * metrics API uses (functions/metrics/report.ts on top of the scoring engine): the headline over a
+ * range (the last 30, 90 or 365 days, or since the first answer; 90 by default) with n and 95%
+ * interval, the trend per day, week or month over that range, the distribution, the target's glide
+ * path, segment breakdowns, the A/B comparison and the latest comments. Pure: no I/O.
  *
  * Public reports suppress every cell (headline, trend period, distribution) with fewer answers than
  * the survey's `min_public_n`; internal reports show everything and flag n < 30 as low confidence.
@@ -12,7 +13,7 @@ import { buildMetrics, TARGET_BASELINE_DAYS, type DayRow, type MetricsBody } fro
 import type { Granularity } from "../../../functions/metrics/query";
 import type { Audience, ReportComment, ReportExport, ReportSurvey, RollupRow, SendDay } from "../../../functions/reports/report-data";
 import { ALL, UNSET } from "../../../functions/rollups/buckets";
-import { addDays, daysBetween, isDayKey, localDay } from "../../../functions/rollups/days";
+import { addDays, daysBetween, isDayKey, localDay, monthStart, weekStart } from "../../../functions/rollups/days";
 import { detectDrop, dropSize, DROP_HISTORY_WEEKS, type DropAlert } from "../../../functions/scoring/drop";
 import type { Interval } from "../../../functions/scoring/intervals";
 import type { Metric, Scale } from "../../../functions/scoring/metrics";
@@ -20,11 +21,36 @@ import { goodMin, type DistributionBin, type GoodShare, type HeadlineUnit, type 
 import { BUILT_IN_DIMENSIONS, headlineRange } from "../../../functions/surveys/survey-input";
 import type { UnitContext } from "./format";
 
-/** The headline's time window: the last 90 days, today included. */
+/** The default page's time window: the last 90 days, today included. */
 export const WINDOW_DAYS = 90;
-/** The trend looks back at most a year; up to half a year it is weekly, beyond that monthly. */
-export const TREND_MAX_DAYS = 365;
+/** A trend over up to a month is daily, up to half a year weekly, beyond that monthly. */
+export const DAILY_TREND_MAX_DAYS = 31;
 export const WEEKLY_TREND_MAX_DAYS = 182;
+
+import { DEFAULT_RANGE, RANGES, type RangeKey } from "../../../functions/reports/ranges";
+
+export { DEFAULT_RANGE, RANGES, RANGE_PATHS, type RangeKey } from "../../../functions/reports/ranges";
+
+/** A survey page's address for a range: "/s/support/", "/internal/s/support/30/". */
+export function rangeHref(base: string, range: RangeKey): string {
+  const path = RANGES.find((r) => r.key === range)?.path ?? null;
+  return path === null ? base : `${base}${path}/`;
+}
+
+/** How much of a run of days lies on or after the first day with an answer. */
+export interface Coverage {
+  /** The first day with a counted answer, or null when there is none at all. */
+  first: string | null;
+  /** Days of the run from that first day on (0 when it lies after the run). */
+  covered: number;
+  days: number;
+}
+
+export function coverage(from: string, to: string, first: string | null): Coverage {
+  const days = daysBetween(from, to) + 1;
+  if (first === null || first > to) return { first, covered: 0, days };
+  return { first, covered: first <= from ? days : daysBetween(first, to) + 1, days };
+}
 
 export interface Cell {
   value: number | null;
@@ -67,6 +93,8 @@ export interface PeriodComparison {
   /** The previous period: as many days as the window, just before it. */
   from: string;
   to: string;
+  /** How much of the previous period the survey's answers reach: a survey that began inside it covers it only in part. */
+  coverage: Coverage;
   difference: number | null;
   ci: Interval | null;
   p_value: number | null;
@@ -116,7 +144,8 @@ export interface SurveyReport {
   /** The range the headline can take: 0–100, −100–100 or the scale. */
   range: [number, number];
   min_public_n: number;
-  window: { from: string; to: string; days: number };
+  /** The range the page shows: its days, and how much of them the survey's answers reach. */
+  window: { range: RangeKey; from: string; to: string; days: number; coverage: Coverage };
   headline: Cell;
   mean: number | null;
   mean_ci: Interval | null;
@@ -125,6 +154,7 @@ export interface SurveyReport {
   distribution: DistributionBin[] | null;
   nps_split: NpsSplit | null;
   index: IndexValue;
+  /** Over the window, from the start of the period holding its first day (never before the first answer). */
   trend: { granularity: Granularity; from: string; to: string; points: TrendPoint[] };
   /** Weekly over the window: the overview's sparkline. */
   recent: TrendPoint[];
@@ -177,27 +207,41 @@ export function reportDay(data: Pick<ReportExport, "generated_at" | "through">, 
   return dayOf(data.generated_at, timeZone) ?? data.through;
 }
 
-export function surveyReport(data: Pick<ReportExport, "generated_at" | "through" | "audience">, report: ReportSurvey): SurveyReport {
+/** The granularity of a trend over this many days. */
+export function trendGranularity(days: number): Granularity {
+  if (days <= DAILY_TREND_MAX_DAYS) return "day";
+  return days <= WEEKLY_TREND_MAX_DAYS ? "week" : "month";
+}
+
+/** Where a trend over [from, to] starts: the start of the period holding `from` (whole periods), but not before the first answer. */
+export function trendStart(from: string, granularity: Granularity, first: string | null): string {
+  const start = granularity === "week" ? weekStart(from) : granularity === "month" ? monthStart(from) : from;
+  return first !== null && first > start ? first : start;
+}
+
+export function surveyReport(data: Pick<ReportExport, "generated_at" | "through" | "audience">, report: ReportSurvey, range: RangeKey = DEFAULT_RANGE): SurveyReport {
   const { survey } = report;
   const audience = data.audience;
   const minN = audience === "public" ? survey.min_public_n : null;
   const to = reportDay(data, survey.timezone);
-  const from = addDays(to, -(WINDOW_DAYS - 1));
   const all = dayRows(report.rollups, ALL).filter((row) => row.day <= to);
-  const firstDay = all.reduce<string | null>((first, row) => (first === null || row.day < first ? row.day : first), null);
-  // The target's line starts from the first counted answer, as in the metrics API.
+  // The target's line starts from the first counted answer, as in the metrics API; "since the start" starts there too.
   const baselineFrom = all.reduce<string | null>((first, row) => (row.counts.some((c) => c > 0) && (first === null || row.day < first) ? row.day : first), null);
+  const rangeDays = RANGES.find((r) => r.key === range)?.days ?? null;
+  const from = rangeDays === null ? (baselineFrom ?? to) : addDays(to, -(rangeDays - 1));
   const rows = {
     all,
     groups: null,
     variants: null,
     targetBaseline: survey.target && baselineFrom ? { from: baselineFrom, rows: between(all, baselineFrom, addDays(baselineFrom, TARGET_BASELINE_DAYS - 1)) } : null,
   };
-  const windowQuery = { from, to, granularity: "week" as const, groupBy: null, compare: "previous" as const };
+  // "Since the start" has no period before it to compare with.
+  const windowQuery = { from, to, granularity: "week" as const, groupBy: null, compare: rangeDays === null ? null : ("previous" as const) };
   const windowMetrics = buildMetrics(survey, windowQuery, rows);
 
-  const trendFrom = firstDay === null ? from : [firstDay, addDays(to, -(TREND_MAX_DAYS - 1))].sort().at(-1)!;
-  const granularity: Granularity = daysBetween(trendFrom, to) + 1 > WEEKLY_TREND_MAX_DAYS ? "month" : "week";
+  const days = daysBetween(from, to) + 1;
+  const granularity = trendGranularity(days);
+  const trendFrom = trendStart(from, granularity, baselineFrom);
   const trendMetrics = buildMetrics(survey, { from: trendFrom, to, granularity, groupBy: null, compare: null }, rows);
 
   const headline = cell(windowMetrics.headline, minN);
@@ -220,7 +264,7 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
     goodMin: goodMin(survey),
     range: headlineRange(survey),
     min_public_n: survey.min_public_n,
-    window: { from, to, days: WINDOW_DAYS },
+    window: { range, from, to, days, coverage: coverage(from, to, baselineFrom) },
     headline,
     mean: headline.suppressed ? null : windowMetrics.mean,
     mean_ci: headline.suppressed ? null : windowMetrics.mean_ci,
@@ -244,7 +288,16 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
     excluded: windowMetrics.excluded,
     previous:
       internal && previous
-        ? { from: previous.a.from, to: previous.a.to, difference: previous.difference, ci: previous.ci, p_value: previous.p_value, significant: previous.significant, previous: cell(previous.a, null) }
+        ? {
+            from: previous.a.from,
+            to: previous.a.to,
+            coverage: coverage(previous.a.from, previous.a.to, baselineFrom),
+            difference: previous.difference,
+            ci: previous.ci,
+            p_value: previous.p_value,
+            significant: previous.significant,
+            previous: cell(previous.a, null),
+          }
         : null,
     target: targetView(windowMetrics),
     drop: internal ? dropCheck(survey, all, to) : null,
@@ -255,9 +308,11 @@ export function surveyReport(data: Pick<ReportExport, "generated_at" | "through"
       .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)),
     breakdowns: internal ? breakdowns(report, windowQuery, all) : [],
     variants: internal ? variantComparison(report, windowQuery, all) : null,
-    comments: internal ? report.comments : [],
+    comments: internal ? report.comments.filter((c) => inWindow(dayOf(c.created_at, survey.timezone), from, to)) : [],
   };
 }
+
+const inWindow = (day: string | null, from: string, to: string) => day !== null && day >= from && day <= to;
 
 export interface EmailCohort {
   sent: number;
@@ -334,7 +389,7 @@ function variantComparison(report: ReportSurvey, query: WindowQuery, all: DayRow
   };
 }
 
-/** Every survey of an export, in the export's order. */
-export function reportsOf(data: ReportExport): SurveyReport[] {
-  return data.surveys.map((survey) => surveyReport(data, survey));
+/** Every survey of an export, in the export's order, over one range. */
+export function reportsOf(data: ReportExport, range: RangeKey = DEFAULT_RANGE): SurveyReport[] {
+  return data.surveys.map((survey) => surveyReport(data, survey, range));
 }

@@ -6,7 +6,8 @@
  * alone. Pure.
  */
 import { LOW_CONFIDENCE_N } from "../../../functions/scoring/summary";
-import { answers, formatChange, formatDays, formatDifferenceInterval, formatInterval, formatNumber, formatP, formatValue, METRIC_NAME, unitDigits } from "./format";
+import { answers, formatChange, formatDay, formatDays, formatDifferenceInterval, formatInterval, formatNumber, formatP, formatValue, METRIC_NAME, unitDigits } from "./format";
+import { windowPhrase } from "./periods";
 import type { DropCheck, PeriodComparison, SurveyReport, VariantComparison } from "./report-view";
 
 export const VERDICT_WORDS = { on_track: "on track", off_track: "off track", too_early: "too early to tell" } as const;
@@ -17,7 +18,7 @@ type TargetFacts = Pick<SurveyReport, "target" | "ctx" | "window">;
 export function targetSentence({ target, ctx, window }: TargetFacts): string | null {
   if (target === null) return null;
   if (target.start === null || target.expected === null) return "No answers yet to set where the target's line starts.";
-  const range = `the last ${window.days} days (${formatDays(window.from, window.to)}`;
+  const range = `${windowPhrase(window)} (${formatDays(window.from, window.to)}`;
   const line = `the line is at ${formatValue(target.expected, ctx)} for those days`;
   if (target.observed === null) return `No answers over ${range}); ${line}.`;
   const stated = `${METRIC_NAME[ctx.metric]} ${formatValue(target.observed, ctx)} over ${range}; ${answers(target.n)}); ${line}`;
@@ -26,6 +27,15 @@ export function targetSentence({ target, ctx, window }: TargetFacts): string | n
   if (target.verdict === "on_track") return `${stated}; the headline is at or above it (interval ${interval}).`;
   if (target.n < LOW_CONFIDENCE_N) return `${stated}; ${answers(target.n)} are too few to tell.`;
   return `${stated}; the headline is below it but the interval ${interval} reaches it: too early to tell.`;
+}
+
+/** The target in a table cell: "89% against a line at 88% (target 90% by Mar 31, 2027)". */
+export function targetShort({ target, ctx }: Pick<SurveyReport, "target" | "ctx">): string | null {
+  if (target === null) return null;
+  const goal = `target ${formatValue(target.value, ctx)} by ${formatDay(target.by)}`;
+  if (target.start === null || target.expected === null) return `no answers yet to start the line (${goal})`;
+  if (target.observed === null) return `no answers; the line is at ${formatValue(target.expected, ctx)} (${goal})`;
+  return `${formatValue(target.observed, ctx)} against a line at ${formatValue(target.expected, ctx)} (${goal})`;
 }
 
 function significance(p: number | null, significant: boolean): string {
@@ -47,8 +57,8 @@ export function previousSentence(report: Pick<SurveyReport, "ctx" | "window" | "
   const before = `the ${window.days} days before (${formatDays(previous.from, previous.to)}`;
   if (previous.previous.value === null) return `No answers over ${before}) to compare with.`;
   const then = `${formatValue(previous.previous.value, ctx)} over ${before}; ${answers(previous.previous.n)})`;
-  if (headline.value === null) return `No answers over the last ${window.days} days to compare with ${then}.`;
-  return `${METRIC_NAME[ctx.metric]} ${formatValue(headline.value, ctx)} over the last ${window.days} days against ${then}: ${difference(previous, ctx)}.`;
+  if (headline.value === null) return `No answers over ${windowPhrase(window)} to compare with ${then}.`;
+  return `${METRIC_NAME[ctx.metric]} ${formatValue(headline.value, ctx)} over ${windowPhrase(window)} against ${then}: ${difference(previous, ctx)}.`;
 }
 
 /** "Variant B 91% (700 answers) against the baseline, variant A 87% (737 answers): up 4 points, …; p = 0.012: a significant difference at the 5% level." */
@@ -56,6 +66,24 @@ export function variantSentence(ctx: SurveyReport["ctx"], variants: VariantCompa
   const side = ({ label, cell }: VariantComparison["a"]) => `variant ${label} ${cell.value === null ? "(no answers)" : `${formatValue(cell.value, ctx)} (${answers(cell.n)})`}`;
   const others = variants.others.length > 0 ? ` Other variants, not compared here: ${variants.others.join(", ")}.` : "";
   return `${capitalize(side(variants.b))} against the baseline, ${side(variants.a)}: ${difference(variants, ctx)}.${others}`;
+}
+
+/**
+ * The trend of a page's summary in a few words: the change on the previous period and whether it is
+ * significant, or, without a comparison, the first and last periods of the trend with a value.
+ */
+export function trendWords(report: Pick<SurveyReport, "ctx" | "window" | "headline" | "previous" | "trend">): string {
+  const { ctx, previous, window } = report;
+  if (previous && previous.difference !== null && report.headline.value !== null && previous.previous.value !== null) {
+    const verdict = previous.p_value === null ? "" : previous.significant ? " (a significant change)" : " (not a significant change)";
+    const partly = previous.coverage.covered < previous.coverage.days ? `, which hold answers from only ${formatNumber(previous.coverage.covered)} of their days` : "";
+    return `${capitalize(formatChange(previous.difference, ctx))} on the previous ${formatNumber(window.days)} days${partly}${verdict}.`;
+  }
+  const valued = report.trend.points.filter((p) => p.value !== null);
+  const first = valued[0];
+  const last = valued.at(-1);
+  if (!first || !last || first === last) return "Not enough periods with answers to show a trend yet.";
+  return `From ${formatValue(first.value ?? 0, ctx)} in the first period with answers to ${formatValue(last.value ?? 0, ctx)} in the latest: ${formatChange((last.value ?? 0) - (first.value ?? 0), ctx)}.`;
 }
 
 /** The weekly drop check of the last completed week, alert or not. */

@@ -84,3 +84,19 @@ export function breakdownChart(input: BreakdownInput): BreakdownChart {
     ticks: valueTicks(input.domain, [plot.left, plot.right], 5, input.formatTick ?? input.formatValue),
   };
 }
+
+/** Room per character of a row label: the widest the labels' type (14px on a phone, 12px else) needs, in SVG units. */
+export const LABEL_CHAR_WIDTH = 8;
+export const LABEL_WIDTH_MIN = 100;
+export const LABEL_WIDTH_MAX = 320;
+
+/**
+ * The width of the label column for these labels, and each label as drawn: whole when it fits the
+ * widest column, else cut with an ellipsis (the table behind the chart always has it whole).
+ */
+export function labelColumn(labels: readonly string[]): { width: number; texts: string[] } {
+  const longest = labels.reduce((most, label) => Math.max(most, [...label].length), 0);
+  const width = Math.min(LABEL_WIDTH_MAX, Math.max(LABEL_WIDTH_MIN, longest * LABEL_CHAR_WIDTH + 12));
+  const fits = Math.floor((width - 12) / LABEL_CHAR_WIDTH);
+  return { width, texts: labels.map((label) => ([...label].length > fits ? `${[...label].slice(0, fits - 1).join("")}…` : label)) };
+}

@@ -55,7 +55,8 @@ export interface TrendChart {
   yTicks: Tick[];
 }
 
-export const TREND_BOX: Box = { width: 640, height: 260, margin: { top: 22, right: 16, bottom: 28, left: 48 } };
+// The left margin holds "−100" and "100%", the top the annotations' numbers, at a phone's larger type (Base.astro).
+export const TREND_BOX: Box = { width: 640, height: 260, margin: { top: 30, right: 16, bottom: 28, left: 72 } };
 /**
  * A target date a little past the last period widens the axis so the glide path reaches it: up to a
  * third of the trend's span (at least four weeks). Further out, the path is drawn up to the edge.
