@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "./axe";
+import { LOW_CONTRAST_TEXT, type LowContrast } from "./contrast";
 import { adminApi, cspRefusals, startServer, startWithBrowser, type Server } from "./harness";
 
 /**
@@ -103,6 +104,8 @@ describe("the email block in a mail client", () => {
         }
         if (survey.id === "mail-ces") expect(facts.text, where).toContain("Zorg & Co bittet um Ihr Feedback");
         if (survey.id === "mail-csat") expect(facts.text, where).not.toContain("feedback");
+        // Every text of the block, the question and end words included, against the client's background.
+        expect(await page.evaluate<LowContrast[]>(LOW_CONTRAST_TEXT), where).toEqual([]);
         // Names, roles and contrast as a screen reader meets them: a worded button's name holds its visible words (WCAG 2.5.3).
         if (width === 320) expect(await axeViolations(page), where).toEqual([]);
       }

@@ -205,7 +205,7 @@ describe("the respondent's pages at 320, 390 and 1280 px, light and dark", () =>
     for (const colorScheme of ["light", "dark"] as const) {
       const where = `${width} px ${colorScheme}`;
       const [invited] = (
-        await adminApi<{ invitations: Invited[] }>(server, "POST", "/api/v1/surveys/pages-nps/invitations", { recipients: [{ recipient: `pages-${width}-${colorScheme}` }] })
+        await adminApi<{ invitations: Invited[] }>(server, "POST", "/api/v1/surveys/pages-nps/invitations", { recipients: [{ recipient: `pages-${width}-${colorScheme}`, email: `pages-${width}-${colorScheme}@example.com` }] })
       ).invitations;
       const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme, userAgent: PERSON_UA });
       const page = await context.newPage();
@@ -231,6 +231,13 @@ describe("the respondent's pages at 320, 390 and 1280 px, light and dark", () =>
       expect(await page.getByRole("button", { name: /^3\b/ }).getAttribute("aria-pressed"), where).toBe("true");
       await looksRight(page, `${where}, finished`);
       if (width === 320) expect(await axeViolations(page), where).toEqual([]);
+
+      // The other pages a person may meet: a link that is not ours, and the unsubscribe page.
+      const token = new URL(invited!.url).pathname.split("/")[2]!;
+      expect((await page.goto(`${server.base}/r/${token.slice(0, 20)}${token[20] === "A" ? "B" : "A"}${token.slice(21)}/5`))?.status(), where).toBe(404);
+      await looksRight(page, `${where}, a forged link`);
+      expect((await page.goto(`${server.base}/r/${token}/unsubscribe`))?.status(), where).toBe(200);
+      await looksRight(page, `${where}, unsubscribe`);
       await context.close();
     }
   });
