@@ -2,36 +2,12 @@ import { describe, expect, it } from "vitest";
 import { emailSnippet } from "../../functions/links/email-snippet";
 import { isWordedScale } from "../../functions/i18n/scale-labels";
 import { LOCALES, type Locale } from "../../functions/i18n/locales";
-import { METRICS, SCALES, defaultSatisfiedMin, type Metric, type Scale } from "../../functions/scoring/metrics";
+import { METRICS, SCALES, type Metric, type Scale } from "../../functions/scoring/metrics";
 import type { Survey } from "../../functions/surveys/survey-input";
+import { surveyOf } from "../helpers/survey";
 
 function survey(metric: Metric, overrides: Partial<Survey> = {}): Survey {
-  const scale = overrides.scale ?? SCALES[metric][0]!;
-  return {
-    id: "s",
-    name: "Support",
-    metric,
-    scale,
-    satisfied_min: defaultSatisfiedMin(metric, scale),
-    headline: "percent",
-    question: {},
-    locale: "en",
-    touchpoint: null,
-    attribute: metric === "rating" ? "delivery speed" : null,
-    timezone: "UTC",
-    segments: [],
-    public: false,
-    min_public_n: 10,
-    target: null,
-    benchmark: null,
-    follow_up: {},
-    follow_ups: {},
-    email: { sender_name: null, reply_to: null, subject: {}, intro: {} },
-    recurrence: null,
-    reminder_after_days: null,
-    archived: false,
-    ...overrides,
-  };
+  return surveyOf(metric, { id: "s", name: "Support", attribute: metric === "rating" ? "delivery speed" : null, ...overrides });
 }
 
 function linksFor(scale: Scale): Record<number, string> {

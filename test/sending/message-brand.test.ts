@@ -1,33 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { messageTexts, renderMessage } from "../../functions/sending/message";
 import type { Survey } from "../../functions/surveys/survey-input";
+import { surveyOf } from "../helpers/survey";
 
 /** A survey email with a brand: its logo over the intro, its name over the question, its accent on the buttons. */
 
-const SURVEY: Survey = {
-  id: "support",
-  name: "Support desk",
-  metric: "nps",
-  scale: { min: 0, max: 10 },
-  satisfied_min: 9,
-  headline: "percent",
-  question: {},
-  locale: "pl",
-  touchpoint: null,
-  attribute: null,
-  timezone: "UTC",
-  segments: [],
-  public: false,
-  min_public_n: 10,
-  target: null,
-  benchmark: null,
-  follow_up: {},
-  follow_ups: {},
-  email: { sender_name: null, reply_to: null, subject: {}, intro: {} },
-  recurrence: null,
-  reminder_after_days: null,
-  archived: false,
-};
+const SURVEY: Survey = surveyOf("nps", { locale: "pl" });
 
 const ORIGIN = "https://feedback.example.com/r/AQIAbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbC";
 const links = Object.fromEntries(Array.from({ length: 11 }, (_, score) => [score, `${ORIGIN}/${score}`]));

@@ -1,37 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Locale } from "../../functions/i18n/locales";
-import { SCALES, defaultSatisfiedMin, type Metric } from "../../functions/scoring/metrics";
 import { messageTexts, renderMessage, type MessageTexts } from "../../functions/sending/message";
 import type { Survey } from "../../functions/surveys/survey-input";
+import { surveyOf } from "../helpers/survey";
 
-function survey(metric: Metric, overrides: Partial<Survey> = {}): Survey {
-  const scale = overrides.scale ?? SCALES[metric][0]!;
-  return {
-    id: "support",
-    name: "Support desk",
-    metric,
-    scale,
-    satisfied_min: defaultSatisfiedMin(metric, scale),
-    headline: "percent",
-    question: {},
-    locale: "en",
-    touchpoint: null,
-    attribute: null,
-    timezone: "UTC",
-    segments: [],
-    public: false,
-    min_public_n: 10,
-    target: null,
-    benchmark: null,
-    follow_up: {},
-    follow_ups: {},
-    email: { sender_name: null, reply_to: null, subject: {}, intro: {} },
-    recurrence: null,
-    reminder_after_days: null,
-    archived: false,
-    ...overrides,
-  };
-}
+const survey = surveyOf;
 
 const ORIGIN = "https://feedback.example.com";
 const TOKEN = "AQIAbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbC";
