@@ -5,6 +5,7 @@ import { previousRange, TARGET_BASELINE_DAYS, buildMetrics, sendCohortView, vari
 import { parseMetricsQuery, type MetricsQueryParams } from "../metrics/query";
 import { ALL } from "../rollups/buckets";
 import { addDays, dayStart, localDay } from "../rollups/days";
+import { staleReads } from "../storage/reads";
 import { firstAnswerDay, readRollupRows } from "../storage/rollups";
 import { sendCohort } from "../storage/send-cohorts";
 import { SurveyParams, requireSurvey } from "./surveys";
@@ -19,14 +20,16 @@ export async function getMetrics(request: ValidatedRequest<v.InferOutput<typeof 
   const query = parseMetricsQuery(request.input.query, survey, today);
   const readFrom = query.compare === "previous" ? previousRange(query.from, query.to).from : query.from;
   // The target's line starts from the first counted answer (imported history included), not the survey's creation.
-  const baselineFrom = survey.target ? await firstAnswerDay(env.DB, survey.id) : null;
+  // Rollups may be read a moment stale, from a replica near the Worker when D1 has one (storage/reads.ts).
+  const reads = staleReads(env.DB);
+  const baselineFrom = survey.target ? await firstAnswerDay(reads, survey.id) : null;
   const [all, groups, variants, baseline, cohort] = await Promise.all([
-    readRollupRows(env.DB, survey.id, ALL, readFrom, query.to),
-    query.groupBy ? readRollupRows(env.DB, survey.id, query.groupBy, query.from, query.to) : null,
-    query.compare === "variant" ? readRollupRows(env.DB, survey.id, "variant", query.from, query.to) : null,
-    baselineFrom ? readRollupRows(env.DB, survey.id, ALL, baselineFrom, addDays(baselineFrom, TARGET_BASELINE_DAYS - 1)) : null,
+    readRollupRows(reads, survey.id, ALL, readFrom, query.to),
+    query.groupBy ? readRollupRows(reads, survey.id, query.groupBy, query.from, query.to) : null,
+    query.compare === "variant" ? readRollupRows(reads, survey.id, "variant", query.from, query.to) : null,
+    baselineFrom ? readRollupRows(reads, survey.id, ALL, baselineFrom, addDays(baselineFrom, TARGET_BASELINE_DAYS - 1)) : null,
     // The range's local days as instants: from the first day's start to the start of the day after the last.
-    sendCohort(env.DB, survey.id, dayStart(query.from, survey.timezone), dayStart(addDays(query.to, 1), survey.timezone)),
+    sendCohort(reads, survey.id, dayStart(query.from, survey.timezone), dayStart(addDays(query.to, 1), survey.timezone)),
   ]);
   const rows: MetricsRows = {
     all,

@@ -3,6 +3,7 @@ import type { ValidatedRequest } from "../http/route";
 import { IsoDay, IsoTime } from "../http/time";
 import type { DeployHookEnv } from "../reports/deploy-hook";
 import { buildReportExport } from "../reports/export";
+import { staleReads } from "../storage/reads";
 import { linkOrigin } from "./invitations";
 import { SurveyView } from "./surveys";
 
@@ -77,7 +78,7 @@ export const ReportExport = v.object({
 /** GET /api/v1/reports/export — what a production site build reads (REPORT_SOURCE + REPORT_TOKEN). */
 export async function reportExport(request: ValidatedRequest<Record<string, string>, v.InferOutput<typeof ReportExportQuery>>, env: Env & DeployHookEnv): Promise<Response> {
   const site = { public_url: publicOrigin(request, env), deploy_hook: Boolean(env.DEPLOY_HOOK_URL?.trim()) };
-  const data = await buildReportExport(env.DB, request.input.query.audience, Date.now(), site);
+  const data = await buildReportExport(staleReads(env.DB), request.input.query.audience, Date.now(), site);
   const body: v.InferOutput<typeof ReportExport> = {
     ...data,
     // Stored surveys always have retain_days (null keeps everything); say so, as the surveys API does.

@@ -5,6 +5,7 @@ import { buildMetrics, type MetricsBody } from "../metrics/report";
 import { ALL } from "../rollups/buckets";
 import { addDays, localDay } from "../rollups/days";
 import type { Metric } from "../scoring/metrics";
+import { staleReads } from "../storage/reads";
 import { readRollupRows, type DayKey } from "../storage/rollups";
 import type { DelightedRequest } from "./auth";
 import { unprocessable } from "./errors";
@@ -118,7 +119,7 @@ export function metricsRange(query: DelightedMetricsQuery, timezone: string, now
 export async function getDelightedMetrics(request: ValidatedRequest<Record<string, string>, DelightedMetricsQuery, undefined> & DelightedRequest, env: Env): Promise<DelightedMetrics> {
   const survey = request.delighted.survey;
   const { from, to } = metricsRange(request.input.query, survey.timezone, Date.now());
-  const all = await readRollupRows(env.DB, survey.id, ALL, from, to);
+  const all = await readRollupRows(staleReads(env.DB), survey.id, ALL, from, to);
   // Months keep the series short over long ranges; the totals read here do not depend on it.
   const body = buildMetrics(survey, { from, to, granularity: "month", groupBy: null, compare: null }, { all, groups: null, variants: null, targetBaseline: null });
   return presentMetrics(body);

@@ -4,6 +4,7 @@ import { listAnnotations } from "../storage/annotations";
 import { latestComments } from "../storage/responses";
 import { readSurveyRollups } from "../storage/rollups";
 import { sendCohortsByQuarterHour } from "../storage/send-cohorts";
+import type { D1Reads } from "../storage/reads";
 import { listActiveSurveys } from "../storage/surveys";
 import type { Audience, ReportExport, ReportSite, ReportSurvey, SendDay } from "./report-data";
 
@@ -21,7 +22,7 @@ export const UNKNOWN_SITE: ReportSite = { public_url: null, deploy_hook: null };
  * Everything the report site is built from, read from D1 only through the rollups and the small
  * tables beside them. The public audience gets public surveys, the "all" rows and no comments.
  */
-export async function buildReportExport(db: D1Database, audience: Audience, now: number, site: ReportSite = UNKNOWN_SITE): Promise<ReportExport> {
+export async function buildReportExport(db: D1Reads, audience: Audience, now: number, site: ReportSite = UNKNOWN_SITE): Promise<ReportExport> {
   const surveys = (await listActiveSurveys(db, MAX_SURVEYS)).filter((s) => audience === "internal" || s.public);
   const reports = await Promise.all(
     surveys.map(async ({ updated_at: _u, archived_at: _a, created_at, email: _e, recurrence: _r, reminder_after_days: _d, ...survey }): Promise<ReportSurvey> => {
@@ -44,7 +45,7 @@ export async function buildReportExport(db: D1Database, audience: Audience, now:
 }
 
 /** The survey's sent emails per local day over the last REPORT_SEND_DAYS local days, oldest first. */
-async function sendDays(db: D1Database, surveyId: string, timeZone: string, now: number): Promise<SendDay[]> {
+async function sendDays(db: D1Reads, surveyId: string, timeZone: string, now: number): Promise<SendDay[]> {
   const today = localDay(now, timeZone);
   const from = dayStart(addDays(today, -(REPORT_SEND_DAYS - 1)), timeZone);
   const to = dayStart(addDays(today, 1), timeZone);

@@ -3,6 +3,7 @@ import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, type Locale } from 
 import { linkSecrets } from "../links/link-secrets";
 import { verifyToken } from "../links/token";
 import { getInvitation, getInvitationWithSurvey, type Invitation } from "../storage/invitations";
+import { staleReads } from "../storage/reads";
 import type { StoredSurvey } from "../storage/surveys";
 import { effectiveBrand, installationBrand, type Brand } from "../surveys/brand";
 
@@ -30,7 +31,8 @@ export async function resolveLink(env: Env, token: string, acceptLanguage: strin
     }
     return { ok: false, kind: "invalid", status: 404, locale: respondentLocale(null, null, acceptLanguage) };
   }
-  const found = await getInvitationWithSurvey(env.DB, verified.invitationId);
+  // A replica may not hold an invitation made moments ago (a template link's first tap): then the primary.
+  const found = (await getInvitationWithSurvey(staleReads(env.DB), verified.invitationId)) ?? (await getInvitationWithSurvey(env.DB, verified.invitationId));
   if (!found) return { ok: false, kind: "invalid", status: 404, locale: respondentLocale(null, null, acceptLanguage) };
   const locale = respondentLocale(found.invitation, found.survey, acceptLanguage);
   if (found.survey.archived) return { ok: false, kind: "closed", status: 410, locale };

@@ -1,4 +1,5 @@
 /** The `annotations` table: every SQL statement that touches it lives here. */
+import type { D1Reads } from "./reads";
 
 export interface Annotation {
   id: string;
@@ -18,7 +19,7 @@ export async function insertAnnotation(db: D1Database, annotation: Annotation): 
 
 /** A survey's annotations in time order, optionally within [from, to). */
 export async function listAnnotations(
-  db: D1Database,
+  db: D1Reads,
   surveyId: string,
   options: { from: number | null; to: number | null; limit: number },
 ): Promise<Annotation[]> {

@@ -1,5 +1,6 @@
 import type { Locale } from "../i18n/locales";
 import { SURVEY_COLUMNS, surveyFromRow, type StoredSurvey, type SurveyRow } from "./surveys";
+import type { D1Reads } from "./reads";
 
 /** The `invitations` table: every SQL statement that touches it lives here. */
 
@@ -81,13 +82,13 @@ export function insertIngestedInvitationStatement(db: D1Database, surveyId: stri
 
 export const SELECT_INVITATION = "SELECT id, survey_id, recipient, email, locale, properties, created_at, expires_at FROM invitations WHERE id = ?1";
 
-export async function getInvitation(db: D1Database, id: string): Promise<Invitation | null> {
+export async function getInvitation(db: D1Reads, id: string): Promise<Invitation | null> {
   const row = await db.prepare(SELECT_INVITATION).bind(id).first<InvitationRow>();
   return row ? fromInvitationRow(row) : null;
 }
 
 /** An invitation and its survey in one round trip: the first thing every respondent request needs. */
-export async function getInvitationWithSurvey(db: D1Database, id: string): Promise<{ invitation: Invitation; survey: StoredSurvey } | null> {
+export async function getInvitationWithSurvey(db: D1Reads, id: string): Promise<{ invitation: Invitation; survey: StoredSurvey } | null> {
   const [invitations, surveys] = await db.batch<InvitationRow | SurveyRow>([
     db.prepare(SELECT_INVITATION).bind(id),
     db.prepare(`SELECT ${SURVEY_COLUMNS} FROM surveys WHERE id = (SELECT survey_id FROM invitations WHERE id = ?1)`).bind(id),

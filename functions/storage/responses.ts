@@ -1,6 +1,7 @@
 /** The `responses` table: the words its columns hold, and every SQL statement that touches it. */
 import type { Locale } from "../i18n/locales";
 import type { InvitationSource } from "./invitations";
+import type { D1Reads } from "./reads";
 
 /** counted: in the metrics; suspected: a scanner's clicks, kept out but visible; excluded: kept out by an admin. */
 export const STATUSES = ["counted", "suspected", "excluded"] as const;
@@ -223,7 +224,7 @@ export interface CommentRecord {
 }
 
 /** The latest counted comments of a survey, then ordered worst score first for the reports. */
-export async function latestComments(db: D1Database, surveyId: string, limit: number): Promise<CommentRecord[]> {
+export async function latestComments(db: D1Reads, surveyId: string, limit: number): Promise<CommentRecord[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM (

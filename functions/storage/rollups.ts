@@ -1,4 +1,5 @@
 import { SURVEY_COLUMNS, surveyFromRow, type StoredSurvey, type SurveyRow } from "./surveys";
+import type { D1Reads } from "./reads";
 
 /**
  * The rollup tables (`rollup_days`, `rollup_watermarks`, `rollup_touches`) and the reads the rollup
@@ -303,7 +304,7 @@ export interface StoredRollupRow extends StoredCounts {
 }
 
 /** One dimension of one survey over a range of local days, both ends included. */
-export async function readRollupRows(db: D1Database, surveyId: string, dimension: string, from: DayKey, to: DayKey): Promise<StoredRollupRow[]> {
+export async function readRollupRows(db: D1Reads, surveyId: string, dimension: string, from: DayKey, to: DayKey): Promise<StoredRollupRow[]> {
   const { results } = await db
     .prepare(
       `SELECT day, value, counts, invitations, comments, excluded, answered FROM rollup_days
@@ -315,7 +316,7 @@ export async function readRollupRows(db: D1Database, surveyId: string, dimension
 }
 
 /** The local day of a survey's first counted answer, imported history included; null without any. */
-export async function firstAnswerDay(db: D1Database, surveyId: string): Promise<DayKey | null> {
+export async function firstAnswerDay(db: D1Reads, surveyId: string): Promise<DayKey | null> {
   const row = await db
     .prepare(
       `SELECT MIN(day) AS day FROM rollup_days
@@ -327,7 +328,7 @@ export async function firstAnswerDay(db: D1Database, surveyId: string): Promise<
 }
 
 /** Every rollup row of a survey, oldest day first: one dimension ("all") or all of them. */
-export async function readSurveyRollups(db: D1Database, surveyId: string, onlyAll: boolean): Promise<(StoredRollupRow & { dimension: string })[]> {
+export async function readSurveyRollups(db: D1Reads, surveyId: string, onlyAll: boolean): Promise<(StoredRollupRow & { dimension: string })[]> {
   const { results } = await db
     .prepare(
       `SELECT day, dimension, value, counts, invitations, comments, excluded, answered FROM rollup_days

@@ -2,6 +2,7 @@
  * Response rate per send cohort: of the survey emails sent in a span of time, how many were answered.
  * Read from sends and responses for the metrics API; rollups know nothing of messages.
  */
+import type { D1Reads } from "./reads";
 
 export interface SendCohort {
   /** Messages of the survey sent in the span. */
@@ -11,7 +12,7 @@ export interface SendCohort {
 }
 
 /** The cohort of messages sent in [from, to), epoch ms. A reminder is a message of its own, answered with its invitation. */
-export async function sendCohort(db: D1Database, surveyId: string, from: number, to: number): Promise<SendCohort> {
+export async function sendCohort(db: D1Reads, surveyId: string, from: number, to: number): Promise<SendCohort> {
   const row = await db
     .prepare(
       `SELECT COUNT(*) AS sent, COUNT(r.id) AS answered
@@ -38,7 +39,7 @@ const QUARTER_HOUR_MS = 900_000;
  * quarter hour lies inside one local day of any zone: the caller buckets these into local days, DST
  * days included, and the rows stay bounded (96 a day) however many messages went out.
  */
-export async function sendCohortsByQuarterHour(db: D1Database, surveyId: string, from: number, to: number): Promise<QuarterHourCohort[]> {
+export async function sendCohortsByQuarterHour(db: D1Reads, surveyId: string, from: number, to: number): Promise<QuarterHourCohort[]> {
   const { results } = await db
     .prepare(
       `SELECT (s.sent_at / ?4) * ?4 AS at, COUNT(*) AS sent, COUNT(r.id) AS answered

@@ -2,6 +2,7 @@ import { NO_BRAND } from "../surveys/brand";
 import { DEFAULT_SURVEY_EMAIL, type Survey } from "../surveys/survey-input";
 import type { Locale } from "../i18n/locales";
 import type { Headline, Metric } from "../scoring/metrics";
+import type { D1Reads } from "./reads";
 
 /** The `surveys` table: every SQL statement that touches it lives here. */
 
@@ -146,7 +147,7 @@ export interface SurveyPage {
 
 /** Lists surveys by id, a page at a time; archived ones only when asked. */
 export async function listSurveys(
-  db: D1Database,
+  db: D1Reads,
   options: { includeArchived: boolean; after: string | null; limit: number },
 ): Promise<SurveyPage> {
   const { results } = await db
@@ -162,7 +163,7 @@ export async function listSurveys(
 }
 
 /** Every survey that is not archived, by id, paging through listSurveys; at most `limit`. */
-export async function listActiveSurveys(db: D1Database, limit = Number.POSITIVE_INFINITY): Promise<StoredSurvey[]> {
+export async function listActiveSurveys(db: D1Reads, limit = Number.POSITIVE_INFINITY): Promise<StoredSurvey[]> {
   const surveys: StoredSurvey[] = [];
   let after: string | null = null;
   do {

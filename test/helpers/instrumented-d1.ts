@@ -14,6 +14,10 @@ export class InjectedFailure extends Error {}
 
 export class InstrumentedD1 {
   readonly counters: D1Counters = { statements: 0, rowsRead: 0, rowsWritten: 0 };
+  /** The constraint of every session the code under test started, in order. */
+  readonly sessions: string[] = [];
+  /** Every statement prepared in those sessions, as SQL. */
+  readonly sessionQueries: string[] = [];
   private readonly real = new WeakMap<object, D1PreparedStatement>();
 
   constructor(
@@ -28,8 +32,17 @@ export class InstrumentedD1 {
       prepare: (query: string) => this.wrap(this.db.prepare(query)),
       batch: <T>(statements: D1PreparedStatement[]) => this.batch<T>(statements),
       exec: (query: string) => this.db.exec(query),
-      withSession: () => {
-        throw new Error("InstrumentedD1: sessions are not used by the code under test");
+      // A session's statements are counted and failed like the database's; the constraint is kept for tests.
+      withSession: (constraint?: string) => {
+        this.sessions.push(constraint ?? "first-unconstrained");
+        return {
+          prepare: (query: string) => {
+            this.sessionQueries.push(query);
+            return this.wrap(this.db.prepare(query));
+          },
+          batch: <T>(statements: D1PreparedStatement[]) => this.batch<T>(statements),
+          getBookmark: () => null,
+        } as D1DatabaseSession;
       },
       dump: () => this.db.dump(),
     } as D1Database;
