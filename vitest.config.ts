@@ -1,14 +1,52 @@
+import { globSync, readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Three projects: the Worker suites run inside workerd against a real local D1 (every migration applied
-// by test/setup.ts); the node suites check the code itself; the browser suites run in Node and drive a
-// Chromium (test/browser/find-browser.ts) against `wrangler dev` and `npm start`.
+/**
+ * Suites of pure modules: they use nothing of the Worker's bindings, its entry point or the helpers
+ * that do. They run in workerd too, but in one shared isolate (isolate: false): starting a fresh one
+ * per file costs about 3 s, more than most of these files take.
+ */
+const WORKER_SUITES = "test/**/*.test.ts";
+const OUTSIDE_WORKERD = ["test/browser/**", "test/node/**"];
+const pureSuites = globSync(WORKER_SUITES, { exclude: OUTSIDE_WORKERD }).filter(
+  (file) => !/cloudflare:test|\/helpers\/|functions\/index|\bSELF\b/.test(readFileSync(file, "utf8")),
+);
+
+// Four projects: the Worker suites run inside workerd against a real local D1 (every migration applied
+// by test/setup.ts), the pure ones among them in one shared isolate; the node suites check the code
+// itself; the browser suites run in Node and drive a Chromium (test/browser/find-browser.ts) against
+// `wrangler dev` and `npm start`.
 export default defineConfig(async () => {
   // The same files, order and statement splitting as `wrangler d1 migrations apply`.
   const migrations = await readD1Migrations({ projectPath: ".", migrationsDir: "migrations" });
   // schema.sql as one pseudo-migration, split by the same splitter (it is full of comments).
   const schema = await readD1Migrations({ projectPath: ".", migrationsDir: ".", migrationsPattern: "schema.sql" });
+  const workers = cloudflareTest({
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      bindings: {
+        TEST_MIGRATIONS: migrations,
+        TEST_SCHEMA_SQL: schema,
+        ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
+        LINK_SECRET: "test-link-secret-0123456789abcdef",
+        SESSION_SECRET: "test-session-secret-0123456789abcdef",
+        ENVIRONMENT: "development",
+      },
+      // Empty databases for test/migrations/: one built from schema.sql, the others from migrations.
+      d1Databases: ["TEST_SCHEMA_DB", "TEST_MIGRATED_DB", "TEST_UPGRADED_DB"],
+      // The suites make hundreds of calls a minute with one admin token; the real limits are
+      // lifted here and proven in test/http/rate-limit.test.ts with the tight TEST_LIMITER.
+      ratelimits: {
+        RESPONDENT_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
+        API_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+        // Lifted too: the gate's suites and the fuzzer sign in wrongly from one address; the sign-in
+        // limit is proven in test/internal/gate.test.ts with TEST_LIMITER in its place.
+        SIGNIN_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
+        TEST_LIMITER: { namespace_id: "1999", simple: { limit: 3, period: 60 } },
+      },
+    },
+  });
   return {
     test: {
       // Vitest's default on a 2-core machine is one file at a time. The browser suites mostly wait (for
@@ -17,40 +55,20 @@ export default defineConfig(async () => {
       projects: [
         {
           plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  TEST_SCHEMA_SQL: schema,
-                  ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
-                  LINK_SECRET: "test-link-secret-0123456789abcdef",
-                  SESSION_SECRET: "test-session-secret-0123456789abcdef",
-                  ENVIRONMENT: "development",
-                },
-                // Empty databases for test/migrations/: one built from schema.sql, the others from migrations.
-                d1Databases: ["TEST_SCHEMA_DB", "TEST_MIGRATED_DB", "TEST_UPGRADED_DB"],
-                // The suites make hundreds of calls a minute with one admin token; the real limits are
-                // lifted here and proven in test/http/rate-limit.test.ts with the tight TEST_LIMITER.
-                ratelimits: {
-                  RESPONDENT_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
-                  API_LIMITER: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
-                  // Lifted too: the gate's suites and the fuzzer sign in wrongly from one address; the sign-in
-                  // limit is proven in test/internal/gate.test.ts with TEST_LIMITER in its place.
-                  SIGNIN_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
-                  TEST_LIMITER: { namespace_id: "1999", simple: { limit: 3, period: 60 } },
-                },
-              },
-            }),
+            workers,
           ],
           test: {
             name: "worker",
-            include: ["test/**/*.test.ts"],
+            include: [WORKER_SUITES],
             // The seeded simulations take seconds each, more on a loaded 2-core machine running three files at once.
             testTimeout: 20_000,
-            exclude: ["test/browser/**", "test/node/**"],
+            exclude: [...OUTSIDE_WORKERD, ...pureSuites],
             setupFiles: ["./test/setup.ts"],
           },
+        },
+        {
+          plugins: [workers],
+          test: { name: "pure", include: pureSuites, isolate: false, testTimeout: 20_000 },
         },
         {
           // Node-side checks of the code itself (the house's layers).
