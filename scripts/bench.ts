@@ -47,7 +47,8 @@ async function recordPath(): Promise<{ bare: LoadResult; record: LoadResult; rat
   const server = await startDev({
     config: "wrangler.toml",
     persistTo: state.dir,
-    vars: { ADMIN_TOKEN: admin, LINK_SECRET: "bench-link-secret-0123456789abcdef", SESSION_SECRET: "bench-session-secret-0123456789abc" },
+    // Development, as `npm start`: links to the server's own origin without a PUBLIC_URL.
+    vars: { ADMIN_TOKEN: admin, LINK_SECRET: "bench-link-secret-0123456789abcdef", SESSION_SECRET: "bench-session-secret-0123456789abc", ENVIRONMENT: "development" },
   });
   try {
     const call = async <T>(method: string, path: string, body: unknown): Promise<T> => {
