@@ -40,7 +40,8 @@ export function csvCells(response: ResponseRecord, propertyKeys: readonly string
 
 /**
  * All matching responses as a stream of CSV or NDJSON text, read from D1 a chunk at a time as the
- * client reads: however many there are, the Worker holds one chunk.
+ * client reads: however many there are, the Worker holds one chunk. `keep` checks per row what
+ * storage cannot filter by (the manage pages' score, segment and comment filters).
  */
 export function exportStream(
   db: D1Database,
@@ -48,6 +49,7 @@ export function exportStream(
   filter: ExportFilter,
   format: ExportFormat,
   present: (response: ResponseRecord) => unknown,
+  keep: (response: ResponseRecord) => boolean = () => true,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const propertyKeys = [...allowedPropertyKeys(survey)];
@@ -61,6 +63,7 @@ export function exportStream(
         started = true;
         const chunk = await exportChunk(db, survey.id, filter, after, EXPORT_CHUNK);
         for (const response of chunk) {
+          if (!keep(response)) continue;
           text += format === "csv" ? csvRow(csvCells(response, propertyKeys)) : `${JSON.stringify(present(response))}\n`;
         }
         if (text) controller.enqueue(encoder.encode(text));

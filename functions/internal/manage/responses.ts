@@ -1,13 +1,12 @@
 import type { IRequest } from "itty-router";
 import { overrideResponse, presentResponse } from "../../api/responses";
-import { csvCells, exportColumns, EXPORT_CHUNK } from "../../exports/responses";
-import { CSV_BOM, csvRow } from "../../exports/csv";
+import { exportStream } from "../../exports/responses";
 import { decodeTimeCursor, encodeTimeCursor } from "../../http/cursor";
 import { ApiError } from "../../http/errors";
 import { escapeHtml } from "../../http/html";
 import { isCalendarDate, isWithinCalendar, isoTime } from "../../http/time";
 import { addDays, dayStart } from "../../rollups/days";
-import { STATUSES, exportChunk, getResponse, listResponses, type ResponseCursor, type Reason, type ResponseRecord, type Status } from "../../storage/responses";
+import { STATUSES, getResponse, listResponses, type ResponseCursor, type Reason, type ResponseRecord, type Status } from "../../storage/responses";
 import { getSurvey, type StoredSurvey } from "../../storage/surveys";
 import { allowedPropertyKeys } from "../../surveys/properties";
 import { apiRequest, audit, csrfField, htmlResponse, manageAction, managePage, notFoundPage, page, scrollTable, seeOther, type ManageContext } from "./shell";
@@ -242,38 +241,14 @@ export function exportAction(request: IRequest, env: Env): Promise<Response> {
     const params = new URL(request.url).searchParams;
     const format = params.get("format") === "ndjson" ? "ndjson" : "csv";
     const filter = readFilter(params, survey);
-    return new Response(exportStream(env.DB, survey, filter, format), {
+    // The API export's rows and columns, oldest first, with the filters storage cannot apply checked per row.
+    const bounds = range(filter, survey);
+    const rows = exportStream(env.DB, survey, { status: filter.status, ...bounds }, format, presentResponse, (response) => matches(response, filter, bounds));
+    return new Response(rows, {
       headers: {
         "Content-Type": format === "csv" ? "text/csv; charset=utf-8; header=present" : "application/x-ndjson; charset=utf-8",
         "Content-Disposition": `attachment; filename="${survey.id}-responses.${format}"`,
       },
     });
   });
-}
-
-/** The API export's rows and columns, oldest first, with the filters storage cannot apply checked per row. */
-function exportStream(db: D1Database, survey: StoredSurvey, filter: ResponseFilter, format: "csv" | "ndjson"): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const propertyKeys = [...allowedPropertyKeys(survey)];
-  const bounds = range(filter, survey);
-  let after: ResponseCursor | null = null;
-  let started = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let text = !started && format === "csv" ? CSV_BOM + csvRow(exportColumns(survey)) : "";
-        started = true;
-        const chunk = await exportChunk(db, survey.id, { status: filter.status, ...bounds }, after, EXPORT_CHUNK);
-        for (const response of chunk) {
-          if (!matches(response, filter, bounds)) continue;
-          text += format === "csv" ? csvRow(csvCells(response, propertyKeys)) : `${JSON.stringify(presentResponse(response))}\n`;
-        }
-        if (text) controller.enqueue(encoder.encode(text));
-        const last = chunk.at(-1);
-        if (chunk.length < EXPORT_CHUNK || !last) controller.close();
-        else after = { created_at: last.created_at, id: last.id };
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
