@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { wrangler } from "./harness";
 
 const run = promisify(execFile);
 const BIN = join(process.cwd(), "node_modules", ".bin");
@@ -20,7 +21,7 @@ const node = (script: string, ...args: string[]) =>
 
 /** Several statements in one `wrangler d1 execute` (each start of wrangler costs seconds): each statement's rows. */
 async function queries(...sql: string[]): Promise<unknown[][]> {
-  const { stdout } = await run(join(BIN, "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql.join(";\n")], { env });
+  const stdout = await wrangler(["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql.join(";\n")]);
   return (JSON.parse(stdout) as { results: unknown[] }[]).map((statement) => statement.results);
 }
 

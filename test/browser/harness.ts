@@ -28,12 +28,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+const WRANGLER_ENV = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false" };
+
+/** Runs the project's wrangler to completion; its standard output, or an error with what it said. */
+export function wrangler(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(BIN, "wrangler"), args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(join(BIN, "wrangler"), args, { env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
     let stderr = "";
+    child.stdout?.on("data", (chunk) => (stdout += chunk));
     child.stderr?.on("data", (chunk) => (stderr += chunk));
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")}: ${stderr}`))));
+    child.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`wrangler ${args.join(" ")}: ${stderr}`))));
   });
 }
 
@@ -60,15 +65,14 @@ export async function startServer({ assets }: { assets?: string } = {}): Promise
   const state = mkdtempSync(join(tmpdir(), "tapscore-browser-"));
   const adminToken = "browser-admin-token-0123456789abcdef";
   const linkSecret = "browser-link-secret-0123456789abcdef";
-  const env = { ...process.env, PATH: `${BIN}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false" };
-  await run(["d1", "execute", "DB", "--local", "--persist-to", state, "--file=schema.sql"], env);
+  await wrangler(["d1", "execute", "DB", "--local", "--persist-to", state, "--file=schema.sql"]);
   const vars = [`ADMIN_TOKEN:${adminToken}`, `LINK_SECRET:${linkSecret}`, "SESSION_SECRET:browser-session-secret-0123456789", "ENVIRONMENT:development"];
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const child: ChildProcess = spawn(
       join(BIN, "wrangler"),
       ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--show-interactive-dev-session=false", "--test-scheduled", ...(assets ? ["--assets", assets] : []), ...vars.flatMap((v) => ["--var", v])],
-      { env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+      { env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
     let said = "";
     const keep = (chunk: Buffer) => (said = (said + chunk.toString()).slice(-4000));

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminApi, startServer, type Server } from "./harness";
+import { adminApi, startServer, wrangler, type Server } from "./harness";
 
 /** `npm run import` end to end: the real CLI, a real CSV file, a real Worker and D1. */
 const FIXTURE = join(process.cwd(), "test", "fixtures", "delighted-export.csv");
@@ -101,16 +101,7 @@ describe("import into the local D1 (the default)", () => {
     ].join("\n") + "\n",
   );
 
-  function wrangler(args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(join(BIN, "wrangler"), args, { env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (c) => (out += c));
-      child.stderr.on("data", (c) => (err += c));
-      child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
-    });
-  }
+
   const d1 = (sql: string) => wrangler(["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql]);
 
   it("runs the Worker's ingestion in-process on the .wrangler state", async () => {
