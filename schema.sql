@@ -64,48 +64,52 @@ CREATE INDEX IF NOT EXISTS invitations_by_recipient ON invitations (survey_id, r
 -- A template link's taps find their invitation by (survey, recipient id), one per person however many taps race.
 CREATE UNIQUE INDEX IF NOT EXISTS invitations_by_template_recipient ON invitations (survey_id, recipient) WHERE source = 'template';
 
--- Every request to /r/… is kept as a raw event: what came, which score, and what it looked like.
--- The counting rule (functions/respondent/counting-rule.ts) reads these to decide what counts,
--- so a better rule can re-decide history. seq also orders changes for the rollup watermark.
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  invitation_id TEXT NOT NULL,
-  kind TEXT NOT NULL,                   -- view | tap | head | choose | comment | signal | override | ingest | honeypot
-  score INTEGER,                        -- the score asked for, when the request named one
-  at INTEGER NOT NULL,
-  client TEXT NOT NULL,                 -- user-agent class: browser | headless | bot | tool | empty | admin
-  asn INTEGER,                          -- request.cf.asn when present
-  country TEXT,                         -- request.cf.country when present
-  signals TEXT NOT NULL DEFAULT '{}'    -- JSON: browser evidence (sec-fetch, accept-language, prefetch, form nonce…)
-);
-CREATE INDEX IF NOT EXISTS events_by_invitation ON events (invitation_id, seq);
-
--- Queue messages already written as events (INGEST_MODE = "queue", functions/queue/consumer.ts).
--- Queues deliver at least once: the consumer inserts an event only for an id not in this table and
--- records the id in the same db.batch, so a redelivered message changes nothing. (A table of its own
--- rather than a column on events because it predates migrations, when only new tables could be added.)
-CREATE TABLE IF NOT EXISTS queue_messages (
-  id TEXT PRIMARY KEY,                  -- the message id the Worker gave the tap when it sent it
-  at INTEGER NOT NULL                   -- when the tap happened; ids older than the queue's retention can go
-) WITHOUT ROWID;
-
--- At most one response per invitation: the latest choice of the person, as the counting rule decides.
-CREATE TABLE IF NOT EXISTS responses (
-  id TEXT PRIMARY KEY,                  -- "rsp_" + invitation id, so concurrent writers agree on it
-  invitation_id TEXT NOT NULL UNIQUE REFERENCES invitations (id),
+-- One row per invitation that has had a request: its raw events and the counting rule's decision made
+-- from them (migration 0008). Every request to /r/… is kept as an event: what came, which score, and
+-- what it looked like; the rule (functions/counting/counting-rule.ts) reads them to decide what counts,
+-- so a better rule can re-decide history. An event and the decision made from the events before it
+-- are written together in one statement guarded by `version`, so concurrent requests never lose one
+-- another's event and a decision always saw every event stored with it. A counted tap writes this row
+-- and its two partial index entries: 3 rows, where a table of events and one of responses wrote 8.
+CREATE TABLE IF NOT EXISTS answers (
+  invitation_id TEXT PRIMARY KEY REFERENCES invitations (id),
   survey_id TEXT NOT NULL REFERENCES surveys (id),
-  score INTEGER NOT NULL,
+  -- JSON array, oldest first, of { kind, score, at, client, asn, country, signals, message? }:
+  --   kind    view | tap | head | choose | comment | signal | override | ingest | honeypot
+  --   client  user-agent class: browser | headless | bot | tool | empty | admin
+  --   asn, country  request.cf's, when present; signals: browser evidence (sec-fetch, prefetch, nonce…)
+  --   message the TAPS queue message that wrote it, so a redelivery writes nothing twice
+  events TEXT NOT NULL,
+  version INTEGER NOT NULL,             -- +1 on every write: the guard of the next one
+  stale INTEGER NOT NULL DEFAULT 0,     -- 1: an event was kept without its decision (contention); the cron re-decides
+  -- The decision, NULL while no event asked for one (a view, a HEAD): the person's latest choice.
+  score INTEGER,
   comment TEXT,
-  status TEXT NOT NULL CHECK (status IN ('counted', 'suspected', 'excluded')),
-  reason TEXT NOT NULL,                 -- why the rule (or an admin) decided this status
+  status TEXT CHECK (status IN ('counted', 'suspected', 'excluded')),
+  reason TEXT,                          -- why the rule (or an admin) decided this status
   override TEXT CHECK (override IN ('counted', 'excluded')), -- an admin's decision, which wins over the rule
-  created_at INTEGER NOT NULL,          -- the answer's time: the person's first counted choice (a scanner's click only while
+  created_at INTEGER,                   -- the answer's time: the person's first counted choice (a scanner's click only while
                                         -- nothing else is known), the ingested answer's own time; its local day is the rollups'
   updated_at INTEGER NOT NULL,
-  event_seq INTEGER NOT NULL            -- the newest event this decision saw; older decisions never overwrite newer ones
-);
-CREATE INDEX IF NOT EXISTS responses_by_survey ON responses (survey_id, created_at DESC, id DESC);
-CREATE INDEX IF NOT EXISTS responses_by_change ON responses (event_seq);
+  event_seq INTEGER                     -- the change order of decisions, for the rollup watermark: 1 + the highest yet
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS answers_by_survey ON answers (survey_id, created_at DESC, invitation_id DESC) WHERE status IS NOT NULL;
+CREATE INDEX IF NOT EXISTS answers_by_change ON answers (event_seq) WHERE status IS NOT NULL;
+-- The cron finds the few answers whose events outran their decision.
+CREATE INDEX IF NOT EXISTS answers_stale ON answers (invitation_id) WHERE stale = 1;
+
+-- At most one response per invitation: the decided answers, under the id "rsp_" + invitation id.
+CREATE VIEW IF NOT EXISTS responses AS
+  SELECT 'rsp_' || invitation_id AS id, invitation_id, survey_id, score, comment, status, reason, override, created_at, updated_at, event_seq
+  FROM answers WHERE status IS NOT NULL;
+
+-- Every event, one row each; seq is its place in its invitation's history (1 = first).
+CREATE VIEW IF NOT EXISTS events AS
+  SELECT a.invitation_id, e.key + 1 AS seq, json_extract(e.value, '$.kind') AS kind, json_extract(e.value, '$.score') AS score,
+         json_extract(e.value, '$.at') AS at, json_extract(e.value, '$.client') AS client, json_extract(e.value, '$.asn') AS asn,
+         json_extract(e.value, '$.country') AS country, json_extract(e.value, '$.signals') AS signals,
+         json_extract(e.value, '$.message') AS message_id
+  FROM answers a, json_each(a.events) e;
 
 -- ── Rollups (functions/rollups/) ────────────────────────────────────────────────────────────────
 -- Additive histograms per survey × local day × dimension value; the metrics API and the report site
@@ -127,15 +131,8 @@ CREATE TABLE IF NOT EXISTS rollup_days (
 ) WITHOUT ROWID;
 -- The metrics API reads one dimension of one survey over a range of days.
 CREATE INDEX IF NOT EXISTS rollup_days_by_dimension ON rollup_days (survey_id, dimension, day);
--- Recomputing a bucket reads that survey-day's invitations (responses use responses_by_survey).
+-- Recomputing a bucket reads that survey-day's invitations (responses use answers_by_survey).
 CREATE INDEX IF NOT EXISTS invitations_by_survey_time ON invitations (survey_id, created_at);
-
--- How far the cron has checked that every event's decision was written (functions/respondent/repair.ts):
--- a tap whose decision write failed after its event was stored is re-decided by the next tick.
-CREATE TABLE IF NOT EXISTS decision_watermark (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  events_seq INTEGER NOT NULL           -- every event up to this seq has its decision written
-);
 
 -- How far the rollup has read each change stream: a single row (id = 1), written in the same
 -- db.batch as the rollup rows it covers, so rows and watermark never disagree.
@@ -158,8 +155,8 @@ CREATE TABLE IF NOT EXISTS rollup_touches (
 
 -- An answer that moves to another day (a person's tap after a scanner's click) leaves its old day to
 -- be recounted; its new day is recounted as every changed response's is.
-CREATE TRIGGER IF NOT EXISTS responses_day_moved AFTER UPDATE OF created_at ON responses
-WHEN OLD.created_at <> NEW.created_at
+CREATE TRIGGER IF NOT EXISTS answers_day_moved AFTER UPDATE OF created_at ON answers
+WHEN OLD.created_at IS NOT NULL AND OLD.created_at <> NEW.created_at
 BEGIN
   INSERT INTO rollup_touches (survey_id, at) VALUES (OLD.survey_id, OLD.created_at);
 END;
@@ -244,14 +241,14 @@ CREATE TABLE IF NOT EXISTS erasures (
   sends INTEGER NOT NULL DEFAULT 0      -- the person's messages (0003)
 );
 
--- Retention clears old comments by reading only responses that still have one.
-CREATE INDEX IF NOT EXISTS responses_commented ON responses (survey_id, created_at) WHERE comment IS NOT NULL;
+-- Retention clears old comments by reading only answers that still have one.
+CREATE INDEX IF NOT EXISTS answers_commented ON answers (survey_id, created_at) WHERE comment IS NOT NULL;
 
--- How far each retaining survey has walked the event log (events.seq); everything up to it that was
--- old enough has been deleted.
-CREATE TABLE IF NOT EXISTS retention_cursors (
-  survey_id TEXT PRIMARY KEY,
-  events_seq INTEGER NOT NULL,
+-- How far retention's sweep of answers (in invitation id order) has got; it starts again at the end.
+-- Events older than their survey's retain_days are cut from each answer the sweep passes.
+CREATE TABLE IF NOT EXISTS retention_sweep (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  after TEXT NOT NULL,                  -- the last invitation id swept
   updated_at INTEGER NOT NULL
 );
 

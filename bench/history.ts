@@ -25,8 +25,9 @@ function inserts(db: D1Like, from: number, to: number, at: string) {
       .bind(from, to),
     db
       .prepare(
-        `${rows("?1", "?2")} INSERT INTO responses (id, invitation_id, survey_id, score, comment, status, reason, created_at, updated_at, event_seq)
-         SELECT 'rsp_h' || i, 'h' || i, '${SURVEY}', 1 + (i * 7) % 5, CASE WHEN i % 9 = 0 THEN 'ok' END,
+        `${rows("?1", "?2")} INSERT INTO answers (invitation_id, survey_id, events, version, stale, score, comment, status, reason, created_at, updated_at, event_seq)
+         SELECT 'h' || i, '${SURVEY}', json_array(json_object('kind', 'tap', 'score', 1 + (i * 7) % 5, 'at', ${at} + 60000, 'client', 'browser',
+                'asn', NULL, 'country', NULL, 'signals', json_object())), 1, 0, 1 + (i * 7) % 5, CASE WHEN i % 9 = 0 THEN 'ok' END,
                 CASE WHEN i % 13 = 0 THEN 'suspected' ELSE 'counted' END, 'tap', ${at} + 60000, ${at} + 60000, i FROM n`,
       )
       .bind(from, to),

@@ -26,7 +26,9 @@ export interface QueueMessageLike {
 export interface WorkerCode {
   runRollups: Rollup;
   rebuildRollups: Rollup;
-  recordChoice(db: D1Like, choice: ChoiceLike): Promise<{ status: string } | null>;
+  /** What a link names, with its answer so far: the route's first round trip. */
+  linkTarget(db: D1Like, invitationId: string): Promise<{ answer: unknown } | null>;
+  recordChoice(db: D1Like, choice: ChoiceLike, options?: { known?: unknown }): Promise<{ status: string } | null>;
   toMessage(id: string, choice: ChoiceLike): unknown;
   consumeTaps(
     batch: { queue: string; messages: QueueMessageLike[]; ackAll(): void; retryAll(): void },
@@ -38,13 +40,14 @@ export interface WorkerCode {
 }
 
 export async function loadWorkerCode(): Promise<WorkerCode> {
-  const [job, record, messages, consumer, surveys, input] = await Promise.all([
+  const [job, record, messages, consumer, surveys, input, invitations] = await Promise.all([
     workerModule<Pick<WorkerCode, "runRollups" | "rebuildRollups">>("functions/rollups/job.ts"),
     workerModule<Pick<WorkerCode, "recordChoice">>("functions/counting/record.ts"),
     workerModule<Pick<WorkerCode, "toMessage">>("functions/queue/messages.ts"),
     workerModule<Pick<WorkerCode, "consumeTaps">>("functions/queue/consumer.ts"),
     workerModule<Pick<WorkerCode, "insertSurvey">>("functions/storage/surveys.ts"),
     workerModule<Pick<WorkerCode, "parseNewSurvey">>("functions/surveys/survey-input.ts"),
+    workerModule<Pick<WorkerCode, "linkTarget">>("functions/storage/invitations.ts"),
   ]);
-  return { ...job, ...record, ...messages, ...consumer, ...surveys, ...input };
+  return { ...job, ...record, ...messages, ...consumer, ...surveys, ...input, ...invitations };
 }

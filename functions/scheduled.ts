@@ -1,6 +1,5 @@
 import { checkDrops } from "./alerts/drop-check";
 import { redecideStale } from "./counting/repair";
-import { pruneSeenMessages } from "./queue/prune";
 import { refreshReports, type DeployHookEnv } from "./reports/deploy-hook";
 import { applyRetention } from "./retention/apply";
 import { runRollups } from "./rollups/job";
@@ -34,5 +33,5 @@ export async function emailTick(env: Env, now: number): Promise<void> {
 
 /** Every job of one cron tick. Each is independent: a failure in one never holds up the others. */
 export function cronJobs(env: Env, now: number): Promise<unknown>[] {
-  return [rollupTick(env, now), deliverDueWebhooks(env, now), applyRetention(env, now), pruneSeenMessages(env, now), emailTick(env, now)];
+  return [rollupTick(env, now), deliverDueWebhooks(env, now), applyRetention(env, now), emailTick(env, now)];
 }

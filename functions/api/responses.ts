@@ -3,9 +3,8 @@ import { decodeTimeCursor, encodeTimeCursor } from "../http/cursor";
 import { badRequest, notFound } from "../http/errors";
 import { queryChoice, queryInteger, queryText } from "../http/query";
 import type { ValidatedRequest } from "../http/route";
-import { writeDecision } from "../counting/record";
+import { recordChoice } from "../counting/record";
 import { LOCALES } from "../i18n/locales";
-import { appendEvent, eventHistory } from "../storage/events";
 import { INVITATION_SOURCES } from "../storage/invitations";
 import { REASONS, STATUSES, getResponse, listResponses, type ResponseRecord } from "../storage/responses";
 import { IsoTime, isoTime, readMoment } from "../http/time";
@@ -148,16 +147,11 @@ export async function overrideResponse(
   const current = await getResponse(env.DB, request.input.params.id);
   if (!current) throw notFound("The response");
   const now = Date.now();
-  await appendEvent(env.DB, {
-    invitation_id: current.invitation,
-    kind: "override",
-    score: null,
-    at: now,
-    client: "admin",
-    asn: null,
-    country: null,
-    signals: { override: status },
-  });
-  await writeDecision(env.DB, current.invitation, current.survey, await eventHistory(env.DB, current.invitation), now, undefined, webhookOutbox(env, ctx));
+  // The override is an event like any other: kept with the answer and decided with its history.
+  await recordChoice(
+    env.DB,
+    { invitationId: current.invitation, surveyId: current.survey, kind: "override", score: null, facts: { client: "admin", asn: null, country: null, signals: { override: status } }, now },
+    { outbox: webhookOutbox(env, ctx) },
+  );
   return presentResponse((await getResponse(env.DB, current.id))!);
 }

@@ -1,13 +1,19 @@
 import { SWEEP_GAP_MS, answerTime, decide } from "./counting-rule";
 import type { RequestFacts } from "./request-signals";
-import { recordEvent, type EventKind, type NewEvent, type RuleEvent } from "../storage/events";
-import { setComment, upsertDecision, type Decision } from "../storage/responses";
-import { touchBucket } from "../storage/rollups";
+import type { EventKind, NewEvent } from "../storage/events";
+import { appendEvent, historyOf, landed, readAnswer, storedEvent, withEvents, writeAnswer, type StoredAnswer, type StoredEvent } from "../storage/answers";
+import type { Decision } from "../storage/responses";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
 import type { Outbox } from "../webhooks/deliver";
 
 /** Sweeps chain requests at most SWEEP_GAP_MS apart: a lone tap's webhooks wait two gaps to see whether one follows. */
 export const SETTLE_MS = 2 * SWEEP_GAP_MS;
+
+/**
+ * How often a choice is decided again when another write to its invitation came between its read and
+ * its write. Only a burst of requests for one invitation within milliseconds gets past the first.
+ */
+export const DECIDE_ATTEMPTS = 4;
 
 export interface Choice {
   invitationId: string;
@@ -34,43 +40,65 @@ export function eventOf(choice: Choice): NewEvent {
   };
 }
 
-/**
- * Keeps the raw event, re-decides the invitation from its whole history with the counting rule and
- * writes that decision. Three round trips; the decision write is guarded by the event sequence, so
- * concurrent requests for one invitation settle on the decision that saw the most events.
- */
-export async function recordChoice(db: D1Database, choice: Choice, outbox?: Outbox): Promise<Decision | null> {
-  const history = await recordEvent(db, eventOf(choice));
-  return writeDecision(db, choice.invitationId, choice.surveyId, history, choice.now, choice.comment, outbox);
+export interface RecordOptions {
+  /** Sends webhook deliveries after the response; without one the cron sends them. */
+  outbox?: Outbox | undefined;
+  /** The answer as the caller already read it (with the link, in the same round trip). */
+  known?: StoredAnswer | undefined;
+  /** More statements for the write's batch (each attempt's), idempotent. */
+  also?: readonly D1PreparedStatement[] | undefined;
 }
 
-export async function writeDecision(
-  db: D1Database,
-  invitationId: string,
-  surveyId: string,
-  history: readonly RuleEvent[],
-  now: number,
-  comment?: string | null,
-  /** Sends webhook deliveries after the response; without one the cron sends them. */
-  outbox?: Outbox,
-  /**
-   * Re-deciding unchanged events under a changed rule: the decision replaces one made from as many
-   * events, and the rollups recount its day (they follow new event sequence numbers, and this has none).
-   */
-  rewrite = false,
-): Promise<Decision | null> {
+/**
+ * Keeps the raw event and the decision the counting rule makes from the invitation's whole history, in
+ * one write. With the answer already read (`known`, read with the link in the same round trip), a tap
+ * is one more round trip. If another write came between, it reads and decides again;
+ * after DECIDE_ATTEMPTS the event is kept undecided and the cron decides it (functions/counting/repair.ts).
+ * Either way the event is stored before this returns.
+ */
+export async function recordChoice(db: D1Database, choice: Choice, options: RecordOptions = {}): Promise<Decision | null> {
+  const added = [storedEvent(eventOf(choice))];
+  let before = options.known;
+  for (let attempt = 0; attempt < DECIDE_ATTEMPTS; attempt++) {
+    before ??= await readAnswer(db, choice.invitationId);
+    const input = { invitationId: choice.invitationId, surveyId: choice.surveyId, before, added, comment: choice.comment, now: choice.now, also: options.also };
+    const written = await decideAndWrite(db, input, options.outbox);
+    if (written.landed) return written.decision;
+    before = undefined;
+  }
+  await appendEvent(db, choice.surveyId, eventOf(choice), { stale: true, now: choice.now, comment: choice.comment }).run();
+  return null;
+}
+
+export interface DecisionInput {
+  invitationId: string;
+  surveyId: string;
+  before: StoredAnswer;
+  added: readonly StoredEvent[];
+  comment?: string | null | undefined;
+  now: number;
+  also?: readonly D1PreparedStatement[] | undefined;
+}
+
+/**
+ * Decides over before + added and writes both, guarded by before's version; webhooks hear of the change
+ * when it lands. `landed: false` means another write came first and nothing was written.
+ */
+export async function decideAndWrite(db: D1Database, input: DecisionInput, outbox?: Outbox): Promise<{ landed: boolean; decision: Decision | null }> {
+  const events = withEvents(input.before.events, input.added);
+  const history = historyOf(events);
   const decision = decide(history);
-  if (!decision) return null;
-  const eventSeq = Math.max(...history.map((e) => e.seq));
-  const override = decision.reason === "override" ? (decision.status === "counted" ? "counted" : "excluded") : null;
+  const override = decision?.reason === "override" ? (decision.status === "counted" ? "counted" : "excluded") : null;
   // The answer's time comes from the events, never from this write's clock: a queued or repaired tap keeps its own.
-  const answeredAt = answerTime(history) ?? now;
-  const statements = [upsertDecision(db, { invitationId, surveyId, decision, override, eventSeq, answeredAt, now, rewrite })];
-  if (rewrite) statements.push(touchBucket(db, surveyId, answeredAt));
-  if (comment !== undefined) statements.push(setComment(db, invitationId, comment, now));
+  const answeredAt = answerTime(history) ?? input.now;
+  const write = writeAnswer(db, { ...input, events, decision, override, answeredAt });
   // Webhooks compare the response before and after this write, read atomically with it.
-  const watch = watchResponse(db, invitationId, surveyId);
-  const results = await db.batch([watch.before, ...statements, ...watch.after]);
-  await announceResponseChange(db, watch.read(results), { eventSeq, now, settleMs: SETTLE_MS, outbox });
-  return decision;
+  const watch = watchResponse(db, input.invitationId, input.surveyId);
+  const results = await db.batch([watch.before, write, ...(input.also ?? []), ...watch.after]);
+  const written = landed(results[1]);
+  if (!written) return { landed: false, decision };
+  if (written.event_seq !== null) {
+    await announceResponseChange(db, watch.read(results), { eventSeq: written.event_seq, now: input.now, settleMs: SETTLE_MS, outbox });
+  }
+  return { landed: true, decision };
 }

@@ -1,6 +1,5 @@
 import * as v from "valibot";
-import { decide } from "../counting/counting-rule";
-import { SETTLE_MS } from "../counting/record";
+import { recordChoice } from "../counting/record";
 import { COMMENT_MAX_LENGTH, cleanComment } from "../counting/comment";
 import { CLOCK_SKEW_MS, parseIngestInput } from "../ingest/input";
 import { ingestResponse } from "../ingest/record";
@@ -8,7 +7,6 @@ import { notFound } from "../http/errors";
 import { FIRST_DAY, FIRST_INSTANT } from "../http/time";
 import type { ValidatedRequest } from "../http/route";
 import { parseOrThrow } from "../http/validate";
-import { insertStatement as insertEvent, eventHistory, type NewEvent } from "../storage/events";
 import { getInvitation } from "../storage/invitations";
 import { getPeople, getPersonViews } from "../storage/people";
 import { linkOrigin } from "../api/invitations";
@@ -17,14 +15,11 @@ import {
   getResponse,
   mergeResponseProperties,
   pageCountedResponses,
-  redecideStatement,
-  setComment,
   type ResponseRecord,
 } from "../storage/responses";
 import { touchBucket } from "../storage/rollups";
 import type { StoredSurvey } from "../storage/surveys";
 import { allowedPropertyKeys, checkProperties, propertiesSchema } from "../surveys/properties";
-import { announceResponseChange, watchResponse } from "../webhooks/announce";
 import { DelightedSurveyResponse, presentPerson, presentSurveyResponse, responsePermalink, type DelightedPerson } from "../webhooks/delighted-format";
 import { webhookOutbox } from "../webhooks/deliver";
 import type { DelightedRequest } from "./auth";
@@ -284,24 +279,20 @@ async function recordAnswer(
   now: number,
   alsoWrite: D1PreparedStatement[],
 ): Promise<void> {
-  const event: NewEvent = { invitation_id: current.invitation, kind: "ingest", score: change.score, at: now, client: "admin", asn: null, country: null, signals: {} };
-  const history = await eventHistory(env.DB, current.invitation);
-  // The new event is stored after every event read here, so it takes the next sequence number.
-  const nextSeq = Math.max(0, ...history.map((e) => e.seq)) + 1;
-  const decision = decide([...history, { seq: nextSeq, kind: event.kind, score: event.score, at: event.at, client: event.client, signals: event.signals }]);
-  if (!decision) throw new Error("the counting rule ignored an ingest event");
-  const override = decision.reason === "override" ? (decision.status === "counted" ? "counted" : "excluded") : null;
-  const watch = watchResponse(env.DB, current.invitation, current.survey);
-  const eventWrite = insertEvent(env.DB, event);
-  const writes = [
-    eventWrite,
-    redecideStatement(env.DB, { invitationId: current.invitation, decision, override, now }),
-    ...(change.comment === current.comment ? [] : [setComment(env.DB, current.invitation, change.comment, now)]),
-    ...alsoWrite,
-  ];
-  const results = await env.DB.batch([watch.before, ...writes, ...watch.after]);
-  const eventSeq = results[1 + writes.indexOf(eventWrite)]!.meta.last_row_id;
-  await announceResponseChange(env.DB, watch.read(results), { eventSeq, now, settleMs: SETTLE_MS, outbox: webhookOutbox(env, ctx) });
+  // A new answer from a trusted client: an ingest event, decided with the invitation's history.
+  await recordChoice(
+    env.DB,
+    {
+      invitationId: current.invitation,
+      surveyId: current.survey,
+      kind: "ingest",
+      score: change.score,
+      facts: { client: "admin", asn: null, country: null, signals: {} },
+      ...(change.comment === current.comment ? {} : { comment: change.comment }),
+      now,
+    },
+    { outbox: webhookOutbox(env, ctx), also: alsoWrite },
+  );
 }
 
 /** PUT /v1/survey_responses/{id} */

@@ -3,11 +3,11 @@ import { newInvitationId } from "../links/invitation-id";
 import { decide } from "../counting/counting-rule";
 import { SETTLE_MS } from "../counting/record";
 import { sha256Hex } from "../security/secrets";
-import { insertStatement as insertEvent } from "../storage/events";
+import { NO_ANSWER, landed, storedEvent, writeAnswer } from "../storage/answers";
 import { findIdempotencyKey, insertIdempotencyKey } from "../storage/idempotency-keys";
 import { insertIngestedInvitationStatement } from "../storage/invitations";
 import { getPeople } from "../storage/people";
-import { insertIngestedResponse, responseId, type ResponseRecord } from "../storage/responses";
+import { responseId, type ResponseRecord } from "../storage/responses";
 import type { StoredSurvey } from "../storage/surveys";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
 import type { Outbox } from "../webhooks/deliver";
@@ -67,9 +67,20 @@ export async function ingestResponse(
     updated_at: options.now,
   };
   // Webhooks hear of it as of any other counted response (unless it is history being imported): the
-  // same before/after read inside the write's batch as writeDecision makes.
+  // same before/after read inside the write's batch as decideAndWrite makes.
   const watch = input.announce ? watchResponse(db, invitationId, survey.id) : null;
-  const eventWrite = insertEvent(db, event);
+  // The invitation is new: its answer is written whole, the event with the decision made from it.
+  const answerWrite = writeAnswer(db, {
+    invitationId,
+    surveyId: survey.id,
+    before: NO_ANSWER,
+    events: [storedEvent(event)],
+    decision,
+    override: null,
+    answeredAt: input.respondedAt,
+    comment: input.comment,
+    now: options.now,
+  });
   const writes = [
     insertIdempotencyKey(db, { scope, key: idempotencyKey, requestHash, invitationId, response: JSON.stringify(response), now: options.now }),
     insertIngestedInvitationStatement(
@@ -79,8 +90,7 @@ export async function ingestResponse(
       { id: invitationId, recipient: input.recipient, email: null, locale: input.locale, properties: input.properties, expires_at: input.respondedAt },
       input.respondedAt,
     ),
-    eventWrite,
-    insertIngestedResponse(db, { invitationId, surveyId: survey.id, decision, comment: input.comment, createdAt: input.respondedAt, now: options.now }),
+    answerWrite,
   ];
   let results: D1Result[];
   try {
@@ -92,8 +102,8 @@ export async function ingestResponse(
     throw error;
   }
   if (watch) {
-    // The event's seq keys the deliveries, as writeDecision's eventSeq does; watch.before comes first.
-    const eventSeq = results[1 + writes.indexOf(eventWrite)]!.meta.last_row_id;
+    // The decision's event_seq keys the deliveries, as decideAndWrite's does; watch.before comes first.
+    const eventSeq = landed(results[1 + writes.indexOf(answerWrite)])?.event_seq ?? 0;
     await announceResponseChange(db, watch.read(results), { eventSeq, now: options.now, settleMs: SETTLE_MS, outbox: options.outbox });
   }
   return { replayed: false, response };

@@ -1,15 +1,17 @@
-import { writeDecision } from "../counting/record";
-import { recordQueuedEvents, type QueuedEvent, type QueuedWrite } from "../storage/events";
+import { decideAndWrite } from "../counting/record";
+import { NO_ANSWER, readAnswers, storedEvent, type StoredAnswer } from "../storage/answers";
 import { webhookOutbox } from "../webhooks/deliver";
 import { parseTapMessage, retryDelaySeconds, type TapMessage } from "./messages";
 
 /**
  * The TAPS queue consumer (INGEST_MODE = "queue"). Queues deliver at least once, in batches:
- * 1. every event of the batch is written in one transaction, each message id at most once ever;
- * 2. every touched invitation is re-decided once from its whole history, as the direct path does.
- * A batch whose events D1 refuses (overloaded, unavailable) is retried whole with backoff; an
- * invitation whose decision fails has its messages retried, and the redelivery writes no event twice
- * but decides again. After max_retries (wrangler.toml) Queues moves a message to the dead-letter queue.
+ * 1. the answers of every invitation in the batch are read in one statement;
+ * 2. each invitation's new events (message ids not among its stored events) are written with the
+ *    decision made from its whole history, in one write that lands only on the version read, as the
+ *    direct path does. A message already stored is acknowledged and writes nothing twice.
+ * A batch D1 refuses (overloaded, unavailable) is retried whole with backoff; an invitation whose write
+ * fails or lost a race has its messages retried, and the redelivery reads and decides again. After
+ * max_retries (wrangler.toml) Queues moves a message to the dead-letter queue.
  */
 export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   const valid: { message: Message<unknown>; tap: TapMessage }[] = [];
@@ -27,30 +29,38 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
 
   // The same tap may come twice in one batch; the person's order is the order of their requests.
   const unique = [...new Map(valid.map((v) => [v.tap.id, v.tap])).values()].sort((a, b) => a.at - b.at);
-  let written: QueuedWrite;
+  const byInvitation = Map.groupBy(unique, (tap) => tap.invitation_id);
+  let answers: Map<string, StoredAnswer>;
   try {
-    written = await recordQueuedEvents(env.DB, unique.map(toQueuedEvent));
+    answers = await readAnswers(env.DB, [...byInvitation.keys()]);
   } catch (error) {
-    console.error("TAPS: event batch failed, retrying", error instanceof Error ? error.name : typeof error);
+    console.error("TAPS: reading the batch's answers failed, retrying", error instanceof Error ? error.name : typeof error);
     for (const { message } of valid) retry(message);
     return;
   }
 
   const outbox = webhookOutbox(env, ctx);
   const now = Date.now();
-  const byInvitation = Map.groupBy(unique, (tap) => tap.invitation_id);
   const failed = new Set<string>();
   await Promise.all(
     [...byInvitation].map(async ([invitationId, taps]) => {
-      const history = written.histories.get(invitationId) ?? [];
-      // Only a comment written by this delivery is applied, and only if no later comment is known:
-      // queues keep no order, so an old comment whose first delivery was retried may arrive last.
-      const latestComment = Math.max(...history.filter((event) => event.kind === "comment").map((event) => event.at));
-      const commented = taps.filter((t) => t.comment !== undefined && written.fresh.has(t.id) && t.at >= latestComment).at(-1);
+      const before = answers.get(invitationId) ?? NO_ANSWER;
+      const stored = new Set(before.events.map((event) => event.message));
+      const fresh = taps.filter((tap) => !stored.has(tap.id));
+      if (fresh.length === 0) return;
+      // Only a comment of this delivery is applied, and only if no later comment is known: queues keep
+      // no order, so an old comment whose first delivery was retried may arrive last.
+      const latestComment = Math.max(...before.events.filter((event) => event.kind === "comment").map((event) => event.at));
+      const commented = fresh.filter((t) => t.comment !== undefined && t.at >= latestComment).at(-1);
       try {
-        await writeDecision(env.DB, invitationId, taps[0]!.survey_id, history, now, commented?.comment, outbox);
+        const written = await decideAndWrite(
+          env.DB,
+          { invitationId, surveyId: taps[0]!.survey_id, before, added: fresh.map((tap) => storedEvent(toEvent(tap), tap.id)), comment: commented?.comment, now },
+          outbox,
+        );
+        if (!written.landed) failed.add(invitationId);
       } catch (error) {
-        console.error("TAPS: decision failed, retrying", error instanceof Error ? error.name : typeof error);
+        console.error("TAPS: write failed, retrying", error instanceof Error ? error.name : typeof error);
         failed.add(invitationId);
       }
     }),
@@ -61,4 +71,4 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
   }
 }
 
-const toQueuedEvent = ({ id, survey_id: _survey, comment: _comment, ...event }: TapMessage): QueuedEvent => ({ message_id: id, ...event });
+const toEvent = ({ id: _id, survey_id: _survey, comment: _comment, ...event }: TapMessage) => event;

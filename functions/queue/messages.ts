@@ -61,15 +61,9 @@ export function parseTapMessage(body: unknown): TapMessage | null {
 export const retryDelaySeconds = (attempts: number): number => Math.min(10 * 2 ** Math.max(0, attempts - 1), 900);
 
 /**
- * Message ids start with the send time in fixed-width base 36, so ids sort by age and the consumer's
- * record of seen ids can be pruned by primary-key range, with no index of its own.
+ * Message ids start with the send time in fixed-width base 36, so ids sort by age; the consumer finds
+ * an id it already wrote among its invitation's events (answers.events[].message).
  */
 export function tapMessageId(now: number, random: string): string {
   return `tap_${now.toString(36).padStart(9, "0")}_${random}`;
 }
-
-/** Every id sent before `time` sorts below this bound. */
-export const tapMessageIdBound = (time: number): string => `tap_${Math.max(0, time).toString(36).padStart(9, "0")}`;
-
-/** Queues keep a message at most 14 days; an id older than that can never be delivered again. */
-export const QUEUE_RETENTION_MS = 14 * 86_400_000;

@@ -32,7 +32,7 @@ export async function honeypot(request: ValidatedRequest<{ token: string }>, env
       facts: requestFacts(request.headers, cf, new URL(request.url).origin),
       now,
     },
-    webhookOutbox(env, ctx),
+    { outbox: webhookOutbox(env, ctx), known: found.answer },
   );
   return new Response(null, { status: 204, headers: INERT });
 }

@@ -2,13 +2,14 @@ import type { ErrorKind } from "../i18n/respondent-messages";
 import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, type Locale } from "../i18n/locales";
 import { linkSecrets } from "../links/link-secrets";
 import { verifyToken } from "../links/token";
-import { getInvitation, getInvitationWithSurvey, type Invitation } from "../storage/invitations";
+import { getInvitation, linkTarget, type Invitation } from "../storage/invitations";
+import type { StoredAnswer } from "../storage/answers";
 import { staleReads } from "../storage/reads";
 import type { StoredSurvey } from "../storage/surveys";
 import { effectiveBrand, installationBrand, type Brand } from "../surveys/brand";
 
 export type ResolvedLink =
-  | { ok: true; invitation: Invitation; survey: StoredSurvey; locale: Locale; brand: Brand }
+  | { ok: true; invitation: Invitation; survey: StoredSurvey; answer: StoredAnswer; locale: Locale; brand: Brand }
   | { ok: false; kind: ErrorKind; status: number; locale: Locale };
 
 /** The language of a respondent page: the invitation's, then the survey's, then the browser's. */
@@ -32,7 +33,8 @@ export async function resolveLink(env: Env, token: string, acceptLanguage: strin
     return { ok: false, kind: "invalid", status: 404, locale: respondentLocale(null, null, acceptLanguage) };
   }
   // A replica may not hold an invitation made moments ago (a template link's first tap): then the primary.
-  const found = (await getInvitationWithSurvey(staleReads(env.DB), verified.invitationId)) ?? (await getInvitationWithSurvey(env.DB, verified.invitationId));
+  // Its answer may be behind too; a write decided from it then does not land, and is decided again.
+  const found = (await linkTarget(staleReads(env.DB), verified.invitationId)) ?? (await linkTarget(env.DB, verified.invitationId));
   if (!found) return { ok: false, kind: "invalid", status: 404, locale: respondentLocale(null, null, acceptLanguage) };
   const locale = respondentLocale(found.invitation, found.survey, acceptLanguage);
   if (found.survey.archived) return { ok: false, kind: "closed", status: 410, locale };

@@ -15,7 +15,9 @@ import { logoOrigin } from "../surveys/brand";
 import { recordOrSend } from "../queue/producer";
 import { requestFacts, type CfLike, type RequestFacts } from "../counting/request-signals";
 import { resolveLink, type ResolvedLink } from "./resolve";
-import { appendEvent } from "../storage/events";
+import { appendEvent } from "../storage/answers";
+import { recordChoice } from "../counting/record";
+import { webhookOutbox } from "../webhooks/deliver";
 
 /**
  * The largest form our page sends: a comment of COMMENT_MAX_LENGTH code points, each at most 4 UTF-8
@@ -80,7 +82,8 @@ export const pageResponse = (shown: ChoicePage, status = 200) => htmlResponse(ch
 export async function showScale(request: ValidatedRequest<LinkParams>, env: Env): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return failurePage(found);
-  await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "view", score: null, at: Date.now(), ...factsOf(request) });
+  const now = Date.now();
+  await appendEvent(env.DB, found.survey.id, { invitation_id: found.invitation.id, kind: "view", score: null, at: now, ...factsOf(request) }, { stale: false, now }).run();
   return pageResponse(page(found, request.input.params.token, null));
 }
 
@@ -91,9 +94,12 @@ export async function tap(request: ValidatedRequest<ScoreLinkParams>, env: Env, 
   const { token } = request.input.params;
   const score = parseScore(request.input.params.score, found.survey.scale);
   if (score === null) return pageResponse(page(found, token, null), 400);
-  await recordOrSend(env, ctx, {
-    invitationId: found.invitation.id, surveyId: found.survey.id, kind: "tap", score, facts: factsOf(request), now: Date.now(),
-  });
+  await recordOrSend(
+    env,
+    ctx,
+    { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "tap", score, facts: factsOf(request), now: Date.now() },
+    found.answer,
+  );
   return pageResponse(page(found, token, score));
 }
 
@@ -103,7 +109,8 @@ export async function probe(request: ValidatedRequest<LinkParams & Partial<Score
   if (!found.ok) return htmlResponse(null, found.status);
   const raw = request.input.params.score;
   const score = raw === undefined ? null : parseScore(raw, found.survey.scale);
-  await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "head", score, at: Date.now(), ...factsOf(request) });
+  const now = Date.now();
+  await appendEvent(env.DB, found.survey.id, { invitation_id: found.invitation.id, kind: "head", score, at: now, ...factsOf(request) }, { stale: false, now }).run();
   return htmlResponse(null);
 }
 
@@ -132,7 +139,7 @@ export async function submit(request: ValidatedRequest<LinkParams>, env: Env, ct
   if (form.nonce) facts.signals.nonce = form.nonce;
   const now = Date.now();
   if (form.action === "choose") {
-    await recordOrSend(env, ctx, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "choose", score: form.score, facts, now });
+    await recordOrSend(env, ctx, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "choose", score: form.score, facts, now }, found.answer);
     return pageResponse(page(found, token, form.score, { notice: "answerUpdated" }));
   }
   const checked = cleanComment(form.comment);
@@ -141,7 +148,7 @@ export async function submit(request: ValidatedRequest<LinkParams>, env: Env, ct
   }
   await recordOrSend(env, ctx, {
     invitationId: found.invitation.id, surveyId: found.survey.id, kind: "comment", score: form.score, facts, comment: checked.comment, now,
-  });
+  }, found.answer);
   return pageResponse(page(found, token, form.score, { comment: checked.comment, notice: "commentSaved" }));
 }
 
@@ -156,18 +163,23 @@ async function refuseForeignPost(found: Found, body: FormBody | null, facts: Req
   // A click to keep is one of the page's two forms, read whole.
   if (form?.action === "choose" || form?.action === "comment") {
     if (form.nonce) facts.signals.nonce = form.nonce;
-    await recordOrSend(env, ctx, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: form.action, score: form.score, facts, now: Date.now() });
+    await recordOrSend(env, ctx, { invitationId: found.invitation.id, surveyId: found.survey.id, kind: form.action, score: form.score, facts, now: Date.now() }, found.answer);
   }
   return htmlResponse(errorPage("crossSite", found.locale), 403);
 }
 
 /** POST /r/{token}/signal: the page's beacon after a trusted pointer, key or touch input. */
-export async function signal(request: ValidatedRequest<LinkParams>, env: Env): Promise<Response> {
+export async function signal(request: ValidatedRequest<LinkParams>, env: Env, ctx: ExecutionContext): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return new Response(null, { status: found.status });
   const facts = factsOf(request);
   facts.signals.trusted_input = true;
-  await appendEvent(env.DB, { invitation_id: found.invitation.id, kind: "signal", score: null, at: Date.now(), ...facts });
+  // It may confirm the person's choice: decided at once, directly (the queue carries choices only).
+  await recordChoice(
+    env.DB,
+    { invitationId: found.invitation.id, surveyId: found.survey.id, kind: "signal", score: null, facts, now: Date.now() },
+    { outbox: webhookOutbox(env, ctx), known: found.answer },
+  );
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 }
 

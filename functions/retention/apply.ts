@@ -1,20 +1,15 @@
-import {
-  clearOldComments,
-  deleteEventsAndAdvance,
-  eventCursor,
-  scanEvents,
-  surveysWithRetention,
-  type ScannedEvent,
-} from "../storage/retention";
+import type { StoredEvent } from "../storage/answers";
+import { clearOldComments, surveysWithRetention, sweepAnswers, sweepCursor, trimAnswers, type SweptAnswer } from "../storage/retention";
 
 /**
  * Per-survey retention, run by the cron: comments of responses older than the survey's `retain_days`
- * are cleared and raw events older than that are deleted. Scores, statuses and rollups stay, so every
+ * are cleared and raw events older than that are cut. Scores, statuses and rollups stay, so every
  * metric and trend is unchanged; what goes is the free text and the request details.
  *
- * Events carry no survey, so each survey walks the event log in storage order from its own cursor
- * and stops at the first event not yet old enough (events are stored in time order): every event is
- * read about once per retaining survey over its life, not on every tick.
+ * Events live in their invitation's answer, and an answer may take events for as long as its link
+ * lives, so no order of answers is an order of their events' age. Retention sweeps all answers instead,
+ * in id order, a bounded stretch per tick, and starts again at the end: every event is gone within one
+ * sweep after it comes of age (chunk × maxChunks answers a tick: 5,000 a minute, 7.2 million a day).
  */
 
 const DAY_MS = 86_400_000;
@@ -44,30 +39,33 @@ export async function applyRetention(env: Pick<Env, "DB">, now: number, options:
       report.comments += cleared;
       if (cleared < chunk) break;
     }
-    let cursor = await eventCursor(env.DB, survey.id);
-    for (let i = 0; i < maxChunks; i++) {
-      const step = planEventStep(await scanEvents(env.DB, cursor, chunk), survey.id, before, cursor);
-      if (step.cursor === cursor) break;
-      await deleteEventsAndAdvance(env.DB, survey.id, step.delete, step.cursor, now);
-      report.events += step.delete.length;
-      cursor = step.cursor;
-      if (step.reachedRecent) break;
-    }
+  }
+  if (report.surveys === 0) return report;
+  let cursor = await sweepCursor(env.DB);
+  for (let i = 0; i < maxChunks; i++) {
+    const swept = await sweepAnswers(env.DB, cursor, chunk);
+    const trims = planTrims(swept, now);
+    // A short stretch is the end of the table: the next one starts from the beginning.
+    cursor = swept.length < chunk ? "" : swept.at(-1)!.invitation_id;
+    const landed = await trimAnswers(env.DB, trims, cursor, now);
+    report.events += trims.reduce((sum, trim, i) => sum + (landed[i] ? trim.cut : 0), 0);
+    if (cursor === "") break;
   }
   return report;
 }
 
-/**
- * Pure: of a scanned stretch of the event log, which events of this survey to delete and how far the
- * cursor may move — up to, not past, the first event that is still too young.
- */
-export function planEventStep(scanned: readonly ScannedEvent[], surveyId: string, before: number, cursor: number) {
-  const firstRecent = scanned.findIndex((e) => e.at >= before);
-  const old = firstRecent === -1 ? scanned : scanned.slice(0, firstRecent);
-  const last = old.at(-1);
-  return {
-    delete: old.filter((e) => e.survey_id === surveyId).map((e) => e.seq),
-    cursor: last ? last.seq : cursor,
-    reachedRecent: firstRecent !== -1,
-  };
+/** Pure: the events of an answer still young enough to keep, and how many go. */
+export function keptEvents(events: readonly StoredEvent[], before: number): { kept: StoredEvent[]; cut: number } {
+  const kept = events.filter((event) => event.at >= before);
+  return { kept, cut: events.length - kept.length };
+}
+
+/** Pure: for a swept stretch, the answers to trim (those of retaining surveys with old events). */
+export function planTrims(swept: readonly SweptAnswer[], now: number) {
+  return swept.flatMap((answer) => {
+    if (answer.retain_days === null) return [];
+    const { kept, cut } = keptEvents(answer.events, now - answer.retain_days * DAY_MS);
+    if (cut === 0) return [];
+    return [{ invitation_id: answer.invitation_id, version: answer.version, kept, cut, remove: kept.length === 0 && !answer.decided }];
+  });
 }

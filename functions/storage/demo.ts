@@ -54,9 +54,9 @@ export async function countSurveys(db: DemoDatabase): Promise<number> {
   return (await db.prepare("SELECT COUNT(*) AS n FROM surveys").first<number>("n")) ?? 0;
 }
 
-/** Where new demo events may start numbering, so demo event seqs never collide with real ones. */
+/** Where new demo decisions may start numbering, so demo event seqs never collide with real ones. */
 export async function nextEventSeq(db: DemoDatabase): Promise<number> {
-  return ((await db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM events").first<number>("seq")) ?? 0) + 1;
+  return ((await db.prepare("SELECT COALESCE(MAX(event_seq), 0) AS seq FROM answers").first<number>("seq")) ?? 0) + 1;
 }
 
 function chunks<T>(rows: readonly T[]): T[][] {
@@ -70,14 +70,12 @@ const INVITATIONS = `INSERT INTO invitations (id, survey_id, recipient, email, l
     json_extract(value, '$.properties'), json_extract(value, '$.created_at'), json_extract(value, '$.created_at') + 2592000000
   FROM json_each(?1) WHERE true ON CONFLICT (id) DO NOTHING`;
 
-const EVENTS = `INSERT INTO events (seq, invitation_id, kind, score, at, client, asn, country, signals)
-  SELECT json_extract(value, '$.seq'), json_extract(value, '$.invitation_id'), 'tap', json_extract(value, '$.score'), json_extract(value, '$.at'),
-    json_extract(value, '$.client'), NULL, NULL, json_extract(value, '$.signals')
-  FROM json_each(?1)`;
-
-const RESPONSES = `INSERT INTO responses (id, invitation_id, survey_id, score, comment, status, reason, override, created_at, updated_at, event_seq)
-  SELECT 'rsp_' || json_extract(value, '$.invitation_id'), json_extract(value, '$.invitation_id'), json_extract(value, '$.survey_id'),
-    json_extract(value, '$.score'), json_extract(value, '$.comment'), json_extract(value, '$.status'), json_extract(value, '$.reason'),
+// Each demo answer is one tap: its event and the decision made from it.
+const ANSWERS = `INSERT INTO answers (invitation_id, survey_id, events, version, stale, score, comment, status, reason, override, created_at, updated_at, event_seq)
+  SELECT json_extract(value, '$.invitation_id'), json_extract(value, '$.survey_id'),
+    json_array(json_object('kind', 'tap', 'score', json_extract(value, '$.score'), 'at', json_extract(value, '$.at'), 'client', json_extract(value, '$.client'),
+      'asn', NULL, 'country', NULL, 'signals', json(json_extract(value, '$.signals')))),
+    1, 0, json_extract(value, '$.score'), json_extract(value, '$.comment'), json_extract(value, '$.status'), json_extract(value, '$.reason'),
     json_extract(value, '$.override'), json_extract(value, '$.at'), json_extract(value, '$.at'), json_extract(value, '$.seq')
   FROM json_each(?1) WHERE true ON CONFLICT (invitation_id) DO NOTHING`;
 
@@ -90,6 +88,5 @@ export async function insertDemo(db: DemoDatabase, data: DemoData): Promise<void
   const statements = (sql: string, rows: readonly unknown[]) => chunks(rows).map((part) => db.prepare(sql).bind(JSON.stringify(part)));
   await db.batch(statements(ANNOTATIONS, data.annotations));
   await db.batch(statements(INVITATIONS, data.invitations));
-  await db.batch(statements(EVENTS, data.answers));
-  await db.batch(statements(RESPONSES, data.answers));
+  await db.batch(statements(ANSWERS, data.answers));
 }

@@ -41,7 +41,7 @@ export async function eraseRecipient(db: D1Database, request: ErasureRequest): P
          SELECT ?3, ?4, ?2, ?5,
                 (SELECT COUNT(*) FROM invitations WHERE recipient = ?1 AND (?2 IS NULL OR survey_id = ?2)),
                 (SELECT COUNT(*) FROM responses WHERE invitation_id IN (${THEIR_INVITATIONS})),
-                (SELECT COUNT(*) FROM events WHERE invitation_id IN (${THEIR_INVITATIONS})),
+                (SELECT COALESCE(SUM(json_array_length(events)), 0) FROM answers WHERE invitation_id IN (${THEIR_INVITATIONS})),
                 (SELECT COUNT(*) FROM webhook_deliveries WHERE invitation_id IN (${THEIR_INVITATIONS})),
                 (SELECT COUNT(*) FROM sends WHERE ${IN_SCOPE})`,
       )
@@ -58,13 +58,13 @@ export async function eraseRecipient(db: D1Database, request: ErasureRequest): P
     db.prepare(`DELETE FROM webhook_deliveries WHERE invitation_id IN (${THEIR_INVITATIONS})`).bind(...scope),
     // Stored answers to server-side ingestion repeat the response.
     db.prepare(`DELETE FROM idempotency_keys WHERE invitation_id IN (${THEIR_INVITATIONS})`).bind(...scope),
-    db.prepare(`DELETE FROM events WHERE invitation_id IN (${THEIR_INVITATIONS})`).bind(...scope),
     // Messages hold the address and the name they were written with; they reference the invitations, so go first.
     db.prepare(`DELETE FROM sends WHERE ${IN_SCOPE}`).bind(...scope),
     db.prepare(`DELETE FROM survey_members WHERE ${IN_SCOPE}`).bind(...scope),
     // The person's own row only when erased everywhere: limited to one survey, the others still ask them.
     db.prepare("DELETE FROM people WHERE recipient = ?1 AND ?2 IS NULL").bind(...scope),
-    db.prepare(`DELETE FROM responses WHERE invitation_id IN (${THEIR_INVITATIONS})`).bind(...scope),
+    // Their answers: the events and the responses made from them.
+    db.prepare(`DELETE FROM answers WHERE invitation_id IN (${THEIR_INVITATIONS})`).bind(...scope),
     db.prepare("DELETE FROM invitations WHERE recipient = ?1 AND (?2 IS NULL OR survey_id = ?2)").bind(...scope),
     db.prepare("SELECT invitations, responses, events, webhook_deliveries, sends FROM erasures WHERE id = ?1").bind(request.id),
   ]);

@@ -1,6 +1,7 @@
 import type { Locale } from "../i18n/locales";
 import { SURVEY_COLUMNS, surveyFromRow, type StoredSurvey, type SurveyRow } from "./surveys";
 import type { D1Reads } from "./reads";
+import { answerOf, answerStatement, type StoredAnswer } from "./answers";
 
 /** The `invitations` table: every SQL statement that touches it lives here. */
 
@@ -89,13 +90,20 @@ export async function getInvitation(db: D1Reads, id: string): Promise<Invitation
 
 /** An invitation and its survey in one round trip: the first thing every respondent request needs. */
 export async function getInvitationWithSurvey(db: D1Reads, id: string): Promise<{ invitation: Invitation; survey: StoredSurvey } | null> {
-  const [invitations, surveys] = await db.batch<InvitationRow | SurveyRow>([
+  const found = await linkTarget(db, id);
+  return found && { invitation: found.invitation, survey: found.survey };
+}
+
+/** What a link names, in one round trip: the invitation, its survey, and its answer so far (to decide a tap from). */
+export async function linkTarget(db: D1Reads, id: string): Promise<{ invitation: Invitation; survey: StoredSurvey; answer: StoredAnswer } | null> {
+  const [invitations, surveys, answer] = await db.batch<InvitationRow | SurveyRow>([
     db.prepare(SELECT_INVITATION).bind(id),
     db.prepare(`SELECT ${SURVEY_COLUMNS} FROM surveys WHERE id = (SELECT survey_id FROM invitations WHERE id = ?1)`).bind(id),
+    answerStatement(db, id),
   ]);
   const invitation = invitations?.results[0] as InvitationRow | undefined;
   const survey = surveys?.results[0] as SurveyRow | undefined;
-  return invitation && survey ? { invitation: fromInvitationRow(invitation), survey: surveyFromRow(survey) } : null;
+  return invitation && survey ? { invitation: fromInvitationRow(invitation), survey: surveyFromRow(survey), answer: answerOf(answer) } : null;
 }
 
 /** Where an invitation came from: the API, the sender or an import (`invitation`), or a template link's first tap. */

@@ -32,93 +32,9 @@ export interface Decision {
   reason: Reason;
 }
 
-export interface DecisionWrite {
-  invitationId: string;
-  surveyId: string;
-  decision: Decision;
-  override: "counted" | "excluded" | null;
-  eventSeq: number;
-  /** The answer's time (answerTime in functions/counting/counting-rule.ts): stored as created_at, the rollups' day. */
-  answeredAt: number;
-  now: number;
-  /**
-   * Re-deciding the same events under a changed rule (npm run rollup -- --redecide): a decision from
-   * as many events as the stored one replaces it too; from fewer, still never.
-   */
-  rewrite?: boolean;
-}
-
 export const responseId = (invitationId: string) => `rsp_${invitationId}`;
-
-/**
- * Writes the rule's decision for an invitation. A decision made from an older view of the events
- * never replaces a newer one, so concurrent taps settle on the decision that saw the most. created_at
- * follows the decision: a person's tap after a scanner's click moves the answer to the person's time,
- * and a trigger (schema.sql, responses_day_moved) has the rollups recount the day it left.
- */
-export function upsertDecision(db: D1Database, write: DecisionWrite): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO responses (id, invitation_id, survey_id, score, status, reason, override, created_at, updated_at, event_seq)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-       ON CONFLICT (invitation_id) DO UPDATE SET
-         score = excluded.score, status = excluded.status, reason = excluded.reason, override = excluded.override,
-         created_at = excluded.created_at, updated_at = excluded.updated_at, event_seq = excluded.event_seq
-       WHERE excluded.event_seq ${write.rewrite ? ">=" : ">"} responses.event_seq`,
-    )
-    .bind(
-      responseId(write.invitationId),
-      write.invitationId,
-      write.surveyId,
-      write.decision.score,
-      write.decision.status,
-      write.decision.reason,
-      write.override,
-      write.answeredAt,
-      write.now,
-      write.eventSeq,
-    );
-}
-
-/**
- * The response of an ingested score, in the batch that also inserts its invitation and event:
- * event_seq is read from that event, which the same batch has just written.
- */
-export function insertIngestedResponse(
-  db: D1Database,
-  row: { invitationId: string; surveyId: string; decision: Decision; comment: string | null; createdAt: number; now: number },
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO responses (id, invitation_id, survey_id, score, comment, status, reason, override, created_at, updated_at, event_seq)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8, ?9, (SELECT MAX(seq) FROM events WHERE invitation_id = ?2))`,
-    )
-    .bind(
-      responseId(row.invitationId),
-      row.invitationId,
-      row.surveyId,
-      row.decision.score,
-      row.comment,
-      row.decision.status,
-      row.decision.reason,
-      row.createdAt,
-      row.now,
-    );
-}
-
-/** What the rule decided for each of these invitations, as stored. */
-export async function storedDecisions(db: D1Database, invitationIds: readonly string[]): Promise<Map<string, Decision & { created_at: number }>> {
-  const { results } = await db
-    .prepare("SELECT invitation_id, score, status, reason, created_at FROM responses WHERE invitation_id IN (SELECT value FROM json_each(?1))")
-    .bind(JSON.stringify(invitationIds))
-    .all<Decision & { invitation_id: string; created_at: number }>();
-  return new Map(results.map(({ invitation_id, ...decision }) => [invitation_id, decision]));
-}
-
-/** Keeps the person's latest comment; separate from the decision so a race never loses it. */
-export function setComment(db: D1Database, invitationId: string, comment: string | null, now: number): D1PreparedStatement {
-  return db.prepare("UPDATE responses SET comment = ?2, updated_at = ?3 WHERE invitation_id = ?1").bind(invitationId, comment, now);
-}
+/** The invitation a response id names ("" for an id that is not a response's, which names none). */
+export const invitationOf = (id: string) => (id.startsWith("rsp_") ? id.slice(4) : "");
 
 export interface ResponseRecord {
   id: string;
@@ -155,7 +71,7 @@ const SELECT_RESPONSES = `
   FROM responses r JOIN invitations i ON i.id = r.invitation_id`;
 
 export async function getResponse(db: D1Database, id: string): Promise<ResponseRecord | null> {
-  const row = await db.prepare(`${SELECT_RESPONSES} WHERE r.id = ?1`).bind(id).first<ResponseRow>();
+  const row = await db.prepare(`${SELECT_RESPONSES} WHERE r.invitation_id = ?1`).bind(invitationOf(id)).first<ResponseRow>();
   return row ? fromRow(row) : null;
 }
 
@@ -174,10 +90,10 @@ export async function listResponses(
     .prepare(
       `${SELECT_RESPONSES}
        WHERE r.survey_id = ?1 AND (?2 IS NULL OR r.status = ?2)
-         AND (?3 IS NULL OR r.created_at < ?3 OR (r.created_at = ?3 AND r.id < ?4))
-       ORDER BY r.created_at DESC, r.id DESC LIMIT ?5`,
+         AND (?3 IS NULL OR r.created_at < ?3 OR (r.created_at = ?3 AND r.invitation_id < ?4))
+       ORDER BY r.created_at DESC, r.invitation_id DESC LIMIT ?5`,
     )
-    .bind(surveyId, options.status, options.before?.created_at ?? null, options.before?.id ?? "", options.limit + 1)
+    .bind(surveyId, options.status, options.before?.created_at ?? null, invitationOf(options.before?.id ?? ""), options.limit + 1)
     .all<ResponseRow>();
   const page = results.slice(0, options.limit).map(fromRow);
   const last = page.at(-1);
@@ -207,10 +123,10 @@ export async function exportChunk(
       `${SELECT_RESPONSES}
        WHERE r.survey_id = ?1 AND (?2 IS NULL OR r.status = ?2)
          AND (?3 IS NULL OR r.created_at >= ?3) AND (?4 IS NULL OR r.created_at < ?4)
-         AND (?5 IS NULL OR r.created_at > ?5 OR (r.created_at = ?5 AND r.id > ?6))
-       ORDER BY r.created_at, r.id LIMIT ?7`,
+         AND (?5 IS NULL OR r.created_at > ?5 OR (r.created_at = ?5 AND r.invitation_id > ?6))
+       ORDER BY r.created_at, r.invitation_id LIMIT ?7`,
     )
-    .bind(surveyId, filter.status, filter.from, filter.to, after?.created_at ?? null, after?.id ?? "", limit)
+    .bind(surveyId, filter.status, filter.from, filter.to, after?.created_at ?? null, invitationOf(after?.id ?? ""), limit)
     .all<ResponseRow>();
   return results.map(fromRow);
 }
@@ -250,10 +166,10 @@ export const COUNTED_ORDERS = ["asc", "desc", "asc:updated_at", "desc:updated_at
 export type CountedOrder = (typeof COUNTED_ORDERS)[number];
 
 const COUNTED_ORDER_SQL: Record<CountedOrder, string> = {
-  asc: "r.created_at, r.id",
-  desc: "r.created_at DESC, r.id DESC",
-  "asc:updated_at": "r.updated_at, r.id",
-  "desc:updated_at": "r.updated_at DESC, r.id DESC",
+  asc: "r.created_at, r.invitation_id",
+  desc: "r.created_at DESC, r.invitation_id DESC",
+  "asc:updated_at": "r.updated_at, r.invitation_id",
+  "desc:updated_at": "r.updated_at DESC, r.invitation_id DESC",
 };
 
 export interface CountedFilter {
@@ -291,31 +207,14 @@ export async function pageCountedResponses(
 }
 
 /**
- * A new decision written in the batch that inserts the event it was made from: event_seq is read from
- * that event, so the rollups see the change. The batch is one transaction, so no event comes between.
- */
-export function redecideStatement(
-  db: D1Database,
-  row: { invitationId: string; decision: Decision; override: "counted" | "excluded" | null; now: number },
-): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE responses SET score = ?2, status = ?3, reason = ?4, override = ?5, updated_at = ?6,
-         event_seq = (SELECT MAX(seq) FROM events WHERE invitation_id = ?1)
-       WHERE invitation_id = ?1`,
-    )
-    .bind(row.invitationId, row.decision.score, row.decision.status, row.decision.reason, row.override, row.now);
-}
-
-/**
  * Merges segment values into the invitation a response answers (the values its rollup rows are grouped
  * by) and marks the response changed. The caller adds the rollup touches of both rows' days to the batch.
  */
 export function mergeResponseProperties(db: D1Database, responseId: string, properties: Record<string, string>, now: number): D1PreparedStatement[] {
   return [
     db
-      .prepare("UPDATE invitations SET properties = json_patch(properties, json(?2)) WHERE id = (SELECT invitation_id FROM responses WHERE id = ?1)")
-      .bind(responseId, JSON.stringify(properties)),
-    db.prepare("UPDATE responses SET updated_at = ?2 WHERE id = ?1").bind(responseId, now),
+      .prepare("UPDATE invitations SET properties = json_patch(properties, json(?2)) WHERE id = ?1")
+      .bind(invitationOf(responseId), JSON.stringify(properties)),
+    db.prepare("UPDATE answers SET updated_at = ?2, version = version + 1 WHERE invitation_id = ?1").bind(invitationOf(responseId), now),
   ];
 }

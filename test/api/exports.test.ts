@@ -119,7 +119,9 @@ describe("export validation", () => {
       await env.DB.batch([
         env.DB.prepare("INSERT INTO invitations (id, survey_id, recipient, properties, created_at, expires_at) VALUES (?1, ?2, ?1, '{}', ?3, ?3)").bind(id, survey, at),
         env.DB.prepare(
-          "INSERT INTO responses (id, invitation_id, survey_id, score, status, reason, created_at, updated_at, event_seq) VALUES ('rsp_' || ?1, ?1, ?2, 4, 'counted', 'tap', ?3, ?3, 1)",
+          `INSERT INTO answers (invitation_id, survey_id, events, version, score, status, reason, created_at, updated_at, event_seq)
+           VALUES (?1, ?2, json_array(json_object('kind', 'tap', 'score', 4, 'at', ?3, 'client', 'browser', 'asn', NULL, 'country', NULL, 'signals', json('{}'))),
+                   1, 4, 'counted', 'tap', ?3, ?3, 1)`,
         ).bind(id, survey, at),
       ]);
     }
@@ -155,9 +157,11 @@ describe("a large export", () => {
          FROM json_each(?2)`,
       ).bind(survey, JSON.stringify(rows)),
       env.DB.prepare(
-        `INSERT INTO responses (id, invitation_id, survey_id, score, status, reason, created_at, updated_at, event_seq)
-         SELECT 'rsp_' || json_extract(value, '$.id'), json_extract(value, '$.id'), ?1, json_extract(value, '$.score'), 'counted', 'tap',
-                json_extract(value, '$.at'), json_extract(value, '$.at'), 1
+        `INSERT INTO answers (invitation_id, survey_id, events, version, score, status, reason, created_at, updated_at, event_seq)
+         SELECT json_extract(value, '$.id'), ?1,
+                json_array(json_object('kind', 'tap', 'score', json_extract(value, '$.score'), 'at', json_extract(value, '$.at'), 'client', 'browser',
+                                       'asn', NULL, 'country', NULL, 'signals', json('{}'))),
+                1, json_extract(value, '$.score'), 'counted', 'tap', json_extract(value, '$.at'), json_extract(value, '$.at'), 1
          FROM json_each(?2)`,
       ).bind(survey, JSON.stringify(rows)),
     ]);

@@ -110,13 +110,15 @@ describe("the day an answer counts", () => {
     setClock("2026-05-04T12:00:00Z");
     const { invitations } = await invite("day-repair", [{ recipient: "dr-1" }], { snippets: false });
     const invitation = invitations[0]!;
-    // The tap's event was stored and its decision write was lost.
+    // The tap lost the race for its decision every time: its event is kept, stale, with no decision.
     await env.DB.prepare(
-      `INSERT INTO events (invitation_id, kind, score, at, client, asn, country, signals)
-       VALUES (?1, 'tap', 2, ?2, 'browser', NULL, NULL, '{"fetch_mode":"navigate","fetch_site":"none"}')`,
+      `INSERT INTO answers (invitation_id, survey_id, events, version, stale, updated_at)
+       VALUES (?1, 'day-repair', json_array(json_object('kind', 'tap', 'score', 2, 'at', ?2, 'client', 'browser', 'asn', NULL, 'country', NULL,
+               'signals', json('{"fetch_mode":"navigate","fetch_site":"none"}'))), 1, 1, ?2)`,
     )
       .bind(invitation.id, at("2026-05-04T12:00:00Z"))
       .run();
+    expect(await responseRow(invitation.id)).toBeNull();
 
     await cron("2026-05-08T12:00:00Z");
     expect(await responseRow(invitation.id)).toEqual({ score: 2, status: "counted", created_at: at("2026-05-04T12:00:00Z") });

@@ -2,20 +2,19 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { redecideHistory } from "../../functions/counting/redecide";
 import { runRollups } from "../../functions/rollups/job";
-import { recordEvent, type NewEvent } from "../../functions/storage/events";
-import { upsertDecision, type Decision } from "../../functions/storage/responses";
+import type { StoredEvent } from "../../functions/storage/answers";
+import type { Decision } from "../../functions/storage/responses";
 import { createSurvey, invite, responseOf } from "../helpers/respondent";
 
 /**
  * `npm run rollup -- --redecide` re-runs the counting rule over stored events. Here the stored
  * decisions are the ones an older rule wrote (a detonation chamber's visit and a scanner's re-visit
- * counted), written as that rule did; the worker code then re-decides them and the rollups follow.
+ * counted), planted as rows of answers; the worker code then re-decides them and the rollups follow.
  */
 
 const T = Date.UTC(2026, 4, 1, 10, 0, 0);
 const navigation = { fetch_mode: "navigate", fetch_site: "none", fetch_dest: "document", fetch_user: true, accept_language: true };
-const event = (invitation: string, score: number, at: number, signals: NewEvent["signals"]): NewEvent => ({
-  invitation_id: invitation,
+const event = (score: number, at: number, signals: StoredEvent["signals"]): StoredEvent => ({
   kind: "tap",
   score,
   at,
@@ -25,11 +24,18 @@ const event = (invitation: string, score: number, at: number, signals: NewEvent[
   signals,
 });
 
-/** Stores the events and the decision an older rule made of them. */
-async function storedAsBefore(invitation: string, surveyId: string, events: NewEvent[], old: Decision, answeredAt: number) {
-  let seq = 0;
-  for (const e of events) seq = Math.max(...(await recordEvent(env.DB, e)).map((r) => r.seq));
-  await upsertDecision(env.DB, { invitationId: invitation, surveyId, decision: old, override: null, eventSeq: seq, answeredAt, now: Date.now() }).run();
+/**
+ * Stores the events and the decision an older rule made of them, as one answer whose decision comes
+ * after every one the rollups have taken (event_seq above all others and the watermark).
+ */
+async function storedAsBefore(invitation: string, surveyId: string, events: StoredEvent[], old: Decision, answeredAt: number) {
+  await env.DB.prepare(
+    `INSERT INTO answers (invitation_id, survey_id, events, version, stale, score, comment, status, reason, override, created_at, updated_at, event_seq)
+     VALUES (?1, ?2, ?3, 1, 0, ?4, NULL, ?5, ?6, NULL, ?7, ?8,
+       MAX((SELECT COALESCE(MAX(event_seq), 0) FROM answers), (SELECT COALESCE(MAX(responses_seq), 0) FROM rollup_watermarks)) + 1)`,
+  )
+    .bind(invitation, surveyId, JSON.stringify(events), old.score, old.status, old.reason, answeredAt, Date.now())
+    .run();
 }
 
 async function allRow(surveyId: string) {
@@ -45,16 +51,16 @@ describe("re-deciding stored events with the current rule", () => {
     await createSurvey("redecide-1", { timezone: "UTC" });
     const [chamber, revisited, person] = (await invite("redecide-1", [{ recipient: "rd-1" }, { recipient: "rd-2" }, { recipient: "rd-3" }], { snippets: false })).invitations;
     // A detonation chamber: one link, a browser's headers, from a machines-only network, no input after.
-    await storedAsBefore(chamber!.id, "redecide-1", [event(chamber!.id, 3, T, { ...navigation, cloud: true, hosting: true, agent: "0000aaaa" })], { score: 3, status: "counted", reason: "tap" }, T);
+    await storedAsBefore(chamber!.id, "redecide-1", [event(3, T, { ...navigation, cloud: true, hosting: true, agent: "0000aaaa" })], { score: 3, status: "counted", reason: "tap" }, T);
     // A person's 4, then a scanner's re-visit of another link 12 s later from another device.
     await storedAsBefore(
       revisited!.id,
       "redecide-1",
-      [event(revisited!.id, 4, T + 60_000, { ...navigation, agent: "1111bbbb" }), event(revisited!.id, 1, T + 72_000, { ...navigation, agent: "2222cccc" })],
+      [event(4, T + 60_000, { ...navigation, agent: "1111bbbb" }), event(1, T + 72_000, { ...navigation, agent: "2222cccc" })],
       { score: 1, status: "counted", reason: "tap" },
       T + 60_000,
     );
-    await storedAsBefore(person!.id, "redecide-1", [event(person!.id, 5, T + 120_000, { ...navigation, agent: "3333dddd" })], { score: 5, status: "counted", reason: "tap" }, T + 120_000);
+    await storedAsBefore(person!.id, "redecide-1", [event(5, T + 120_000, { ...navigation, agent: "3333dddd" })], { score: 5, status: "counted", reason: "tap" }, T + 120_000);
     await rollUp();
     expect(await allRow("redecide-1")).toEqual({ counts: "[1,0,1,0,1]", excluded: 0 });
 
@@ -67,6 +73,9 @@ describe("re-deciding stored events with the current rule", () => {
     expect(await allRow("redecide-1")).toEqual({ counts: "[0,0,0,1,1]", excluded: 1 });
 
     expect(await redecideHistory(env.DB, { surveyId: "redecide-1", now: Date.now() })).toEqual({ invitations: 3, changed: 0 });
+    expect(await responseOf(revisited!.id)).toMatchObject({ score: 4, status: "counted", reason: "tap" });
+    await rollUp();
+    expect(await allRow("redecide-1")).toEqual({ counts: "[0,0,0,1,1]", excluded: 1 });
   });
 
   it("re-decides one survey's invitations only when given one", async () => {
@@ -75,7 +84,7 @@ describe("re-deciding stored events with the current rule", () => {
     const [mine] = (await invite("redecide-2", [{ recipient: "rd-4" }], { snippets: false })).invitations;
     const [other] = (await invite("redecide-3", [{ recipient: "rd-5" }], { snippets: false })).invitations;
     for (const [invitation, survey] of [[mine!, "redecide-2"], [other!, "redecide-3"]] as const) {
-      await storedAsBefore(invitation.id, survey, [event(invitation.id, 2, T, { ...navigation, cloud: true, hosting: true })], { score: 2, status: "counted", reason: "tap" }, T);
+      await storedAsBefore(invitation.id, survey, [event(2, T, { ...navigation, cloud: true, hosting: true })], { score: 2, status: "counted", reason: "tap" }, T);
     }
     expect(await redecideHistory(env.DB, { surveyId: "redecide-2", now: Date.now() })).toEqual({ invitations: 1, changed: 1 });
     expect(await responseOf(mine!.id)).toMatchObject({ status: "suspected" });

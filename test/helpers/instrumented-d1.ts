@@ -1,11 +1,13 @@
 /**
- * A real D1 binding with two test-only powers: it counts the statements it runs and the rows D1 says
- * they read, and it can fail the k-th statement. A failure inside a batch replaces that statement with
- * one that errors in D1 itself, so D1 rolls the whole batch back exactly as it would on a crash; a
+ * A real D1 binding with two test-only powers: it counts the statements it runs, its round trips and
+ * the rows D1 says they read and wrote, and it can fail the k-th statement. A failure inside a batch
+ * replaces that statement with one that errors in D1 itself, so D1 rolls the whole batch back exactly as it would on a crash; a
  * failure outside a batch throws before the statement reaches D1. Nothing about D1 is imitated.
  */
 export interface D1Counters {
   statements: number;
+  /** Trips to D1: one per batch, one per statement run alone. */
+  roundTrips: number;
   rowsRead: number;
   rowsWritten: number;
 }
@@ -13,7 +15,7 @@ export interface D1Counters {
 export class InjectedFailure extends Error {}
 
 export class InstrumentedD1 {
-  readonly counters: D1Counters = { statements: 0, rowsRead: 0, rowsWritten: 0 };
+  readonly counters: D1Counters = { statements: 0, roundTrips: 0, rowsRead: 0, rowsWritten: 0 };
   /** The constraint of every session the code under test started, in order. */
   readonly sessions: string[] = [];
   /** Every statement prepared in those sessions, as SQL. */
@@ -65,6 +67,7 @@ export class InstrumentedD1 {
 
   private wrap(statement: D1PreparedStatement): D1PreparedStatement {
     const run = async <T>(): Promise<D1Result<T>> => {
+      this.counters.roundTrips++;
       if (this.next()) throw new InjectedFailure(`injected failure at statement ${this.counters.statements}`);
       const result = await statement.all<T>();
       this.meter(result.meta);
@@ -89,6 +92,7 @@ export class InstrumentedD1 {
   }
 
   private async batch<T>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
+    this.counters.roundTrips++;
     const real = statements.map((statement) => {
       const unwrapped = this.real.get(statement);
       if (!unwrapped) throw new Error("InstrumentedD1: batch got a statement it did not prepare");

@@ -60,8 +60,8 @@ export async function addResponses(surveyId: string, responses: readonly FakeRes
          FROM json_each(?2)`,
       ).bind(surveyId, json),
       env.DB.prepare(
-        `INSERT INTO responses (id, invitation_id, survey_id, score, comment, status, reason, created_at, updated_at, event_seq)
-         SELECT 'rsp_' || json_extract(value, '$.id'), json_extract(value, '$.id'), ?1, json_extract(value, '$.score'),
+        `INSERT INTO answers (invitation_id, survey_id, events, version, score, comment, status, reason, created_at, updated_at, event_seq)
+         SELECT json_extract(value, '$.id'), ?1, '[]', 1, json_extract(value, '$.score'),
                 json_extract(value, '$.comment'), json_extract(value, '$.status'), 'tap', json_extract(value, '$.at'),
                 json_extract(value, '$.at'), json_extract(value, '$.seq')
          FROM json_each(?2)`,
@@ -88,8 +88,8 @@ export async function addInvitations(surveyId: string, invitations: readonly { a
 export async function changeResponse(invitationId: string, change: { score?: number; status?: string; comment?: string | null }, at = Date.UTC(2026, 5, 1)) {
   const seq = await nextEventSeq();
   await env.DB.prepare(
-    `UPDATE responses SET score = COALESCE(?2, score), status = COALESCE(?3, status),
-       comment = CASE WHEN ?4 = 1 THEN ?5 ELSE comment END, updated_at = ?6, event_seq = ?7
+    `UPDATE answers SET score = COALESCE(?2, score), status = COALESCE(?3, status),
+       comment = CASE WHEN ?4 = 1 THEN ?5 ELSE comment END, updated_at = ?6, event_seq = ?7, version = version + 1
      WHERE invitation_id = ?1`,
   )
     .bind(invitationId, change.score ?? null, change.status ?? null, change.comment === undefined ? 0 : 1, change.comment ?? null, at, seq)
@@ -105,7 +105,7 @@ export async function eraseInvitation(surveyId: string, invitationId: string): P
     .all<{ at: number }>();
   await env.DB.batch([
     ...rows.results.map((r) => touchBucket(env.DB, surveyId, r.at)),
-    env.DB.prepare("DELETE FROM responses WHERE invitation_id = ?1").bind(invitationId),
+    env.DB.prepare("DELETE FROM answers WHERE invitation_id = ?1").bind(invitationId),
     env.DB.prepare("DELETE FROM invitations WHERE id = ?1").bind(invitationId),
   ]);
 }

@@ -32,8 +32,8 @@ export async function insertMember(surveyId: string, recipient: string, nextSend
 /** A response row for an invitation, with the status the counting rule would have given it. */
 export async function insertResponse(invitationId: string, surveyId: string, status: "counted" | "suspected" | "excluded", at: number): Promise<void> {
   await env.DB.prepare(
-    `INSERT INTO responses (id, invitation_id, survey_id, score, comment, status, reason, override, created_at, updated_at, event_seq)
-     VALUES ('rsp_' || ?1, ?1, ?2, 4, NULL, ?3, 'tap', NULL, ?4, ?4, 0)`,
+    `INSERT INTO answers (invitation_id, survey_id, events, version, score, comment, status, reason, override, created_at, updated_at, event_seq)
+     VALUES (?1, ?2, '[]', 1, 4, NULL, ?3, 'tap', NULL, ?4, ?4, 0)`,
   )
     .bind(invitationId, surveyId, status, at)
     .run();

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../functions/index";
-import { parseTapMessage, retryDelaySeconds, tapMessageId, tapMessageIdBound, type TapMessage } from "../../functions/queue/messages";
-import { pruneSeenMessages } from "../../functions/queue/prune";
+import { appendEvent } from "../../functions/storage/answers";
+import { parseTapMessage, retryDelaySeconds, type TapMessage } from "../../functions/queue/messages";
 import { InstrumentedD1 } from "../helpers/instrumented-d1";
 import { createSurvey, invite, pathOf, PERSON } from "../helpers/respondent";
 
@@ -42,9 +42,36 @@ async function deliver(bodies: readonly unknown[], environment: Env = env, attem
   return { batch, result: await getQueueResult(batch, ctx) };
 }
 
+/**
+ * A D1 binding through which another write to the same answers lands between the consumer's read and
+ * its first write, as a person's second request would: a page view of each invitation.
+ */
+function racingDB(db: D1Database, invitationIds: readonly string[]): D1Database {
+  let raced = false;
+  const view = (invitationId: string) =>
+    appendEvent(db, "queued", { invitation_id: invitationId, kind: "view", score: null, at: Date.now(), client: "browser", asn: null, country: null, signals: {} }, { stale: false, now: Date.now() });
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          if (!raced) {
+            raced = true;
+            await target.batch(invitationIds.map(view));
+          }
+          return target.batch(statements);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 async function state(invitationIds: readonly string[]) {
   const ids = JSON.stringify(invitationIds);
-  const events = await env.DB.prepare("SELECT invitation_id, kind, score, at FROM events WHERE invitation_id IN (SELECT value FROM json_each(?1)) ORDER BY seq")
+  const events = await env.DB.prepare(
+    "SELECT invitation_id, kind, score, at, message_id FROM events WHERE invitation_id IN (SELECT value FROM json_each(?1)) ORDER BY invitation_id, seq",
+  )
     .bind(ids)
     .all();
   const responses = await env.DB.prepare(
@@ -120,7 +147,23 @@ describe("the TAPS consumer", () => {
     await deliver(messages);
     await deliver([...messages].reverse());
     expect(await state(ids)).toEqual(once);
-    expect(once.events).toHaveLength(2);
+    // One event per message, kept under the message's id.
+    expect(once.events.map((e) => e.message_id).sort()).toEqual(messages.map((m) => m.id).sort());
+  });
+
+  it("acknowledges a redelivered message whose event is stored and writes nothing", async () => {
+    const { ids, messages } = await queuedTaps(["e-1"]);
+    await deliver(messages);
+    const version = () => env.DB.prepare("SELECT version FROM answers WHERE invitation_id = ?1").bind(ids[0]).first<number>("version");
+    const before = { state: await state(ids), version: await version() };
+    expect(before.state.responses).toMatchObject([{ score: 5, status: "counted" }]);
+
+    const metered = new InstrumentedD1(env.DB);
+    const { batch, result } = await deliver(messages, queueEnv(capturingQueue().queue, metered.binding), 2);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toEqual(batch.messages.map((m) => m.id));
+    expect(metered.counters.rowsWritten).toBe(0);
+    expect({ state: await state(ids), version: await version() }).toEqual(before);
   });
 
   it("keeps the person's order within a batch: the latest choice counts", async () => {
@@ -133,9 +176,9 @@ describe("the TAPS consumer", () => {
     expect((await state([invitations[0]!.id])).responses).toMatchObject([{ score: 4, status: "counted" }]);
   });
 
-  it("retries the whole batch with backoff when D1 refuses the events, and then writes it once", async () => {
+  it("retries the whole batch with backoff when D1 refuses to read it, and then writes it once", async () => {
     const { ids, messages } = await queuedTaps(["f-1", "f-2"]);
-    const failing = new InstrumentedD1(env.DB, 2); // the event INSERT of the batch
+    const failing = new InstrumentedD1(env.DB, 1); // the read of the batch's answers
     const { batch, result } = await deliver(messages, queueEnv(capturingQueue().queue, failing.binding), 3);
     expect(failing.failed).toBe(true);
     expect(result.explicitAcks).toEqual([]);
@@ -149,18 +192,40 @@ describe("the TAPS consumer", () => {
     expect(stored.responses).toHaveLength(2);
   });
 
-  it("retries only the invitations whose decision failed; the redelivery adds no event and completes the decision", async () => {
-    const { ids, messages } = await queuedTaps(["g-1"]);
-    // Statements: the event batch (4), then the decision batch: the failure lands in the decision.
-    const failing = new InstrumentedD1(env.DB, 6);
+  it("retries only the invitations whose write failed; the redelivery writes the event once, with its decision", async () => {
+    const { ids, messages } = await queuedTaps(["g-1", "g-2"]);
+    // Statements: the read (1), then one batch per invitation (4 each, the answer's write second):
+    // the failure lands in the first invitation's write, and D1 rolls that batch back.
+    const failing = new InstrumentedD1(env.DB, 3);
     const first = await deliver(messages, queueEnv(capturingQueue().queue, failing.binding));
-    expect(first.result.retryMessages).toHaveLength(1);
-    expect((await state(ids)).events).toHaveLength(1);
-    expect((await state(ids)).responses).toEqual([]);
+    expect(failing.failed).toBe(true);
+    expect(first.result.retryMessages.map((m) => m.msgId)).toEqual([first.batch.messages[0]!.id]);
+    expect(first.result.explicitAcks).toEqual([first.batch.messages[1]!.id]);
+    expect(await state([ids[0]!])).toEqual({ events: [], responses: [] });
+    expect((await state([ids[1]!])).responses).toMatchObject([{ score: 5, status: "counted" }]);
+
     await deliver(messages, env, 2);
     const stored = await state(ids);
-    expect(stored.events).toHaveLength(1);
-    expect(stored.responses).toMatchObject([{ score: 5, status: "counted" }]);
+    expect(stored.events.map((e) => e.message_id).sort()).toEqual(messages.map((m) => m.id).sort());
+    expect(stored.responses).toMatchObject([...ids].sort().map((id) => ({ invitation_id: id, score: 5, status: "counted" })));
+  });
+
+  it("retries a message whose write lost the race to another request, and the redelivery decides over both", async () => {
+    const { ids, messages } = await queuedTaps(["h-1"], "2");
+    // A page view of the invitation lands between the consumer's read and its write.
+    const first = await deliver(messages, queueEnv(capturingQueue().queue, racingDB(env.DB, ids)));
+    expect(first.result.retryMessages.map((m) => m.msgId)).toEqual(first.batch.messages.map((m) => m.id));
+    expect(first.result.explicitAcks).toEqual([]);
+    expect(await state(ids)).toMatchObject({ events: [{ kind: "view", message_id: null }], responses: [] });
+
+    const second = await deliver(messages, env, 2);
+    expect(second.result.explicitAcks).toEqual(second.batch.messages.map((m) => m.id));
+    const stored = await state(ids);
+    expect(stored.events).toMatchObject([
+      { kind: "view", message_id: null },
+      { kind: "tap", score: 2, message_id: messages[0]!.id },
+    ]);
+    expect(stored.responses).toMatchObject([{ score: 2, status: "counted" }]);
   });
 
   it("acknowledges a malformed message without writing anything", async () => {
@@ -173,20 +238,5 @@ describe("the TAPS consumer", () => {
 
   it("grows the retry delay with each attempt, up to 15 minutes", () => {
     expect([1, 2, 3, 4, 8, 20].map(retryDelaySeconds)).toEqual([10, 20, 40, 80, 900, 900]);
-  });
-});
-
-describe("the record of seen message ids", () => {
-  it("sorts ids by send time, so ids the queue can no longer redeliver are pruned by key range", async () => {
-    const old = tapMessageId(Date.UTC(2026, 0, 1), "aaaa");
-    const recent = tapMessageId(Date.UTC(2026, 10, 1), "zzzz");
-    expect(old < recent).toBe(true);
-    expect(old < tapMessageIdBound(Date.UTC(2026, 0, 2))).toBe(true);
-    expect(recent < tapMessageIdBound(Date.UTC(2026, 0, 2))).toBe(false);
-
-    await env.DB.batch([old, recent].map((id) => env.DB.prepare("INSERT INTO queue_messages (id, at) VALUES (?1, 0)").bind(id)));
-    expect(await pruneSeenMessages(env, Date.UTC(2026, 10, 2))).toBeGreaterThanOrEqual(1);
-    const left = await env.DB.prepare("SELECT id FROM queue_messages WHERE id IN (?1, ?2)").bind(old, recent).all<{ id: string }>();
-    expect(left.results.map((r) => r.id)).toEqual([recent]);
   });
 });

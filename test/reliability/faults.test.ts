@@ -9,11 +9,11 @@ import { createSurvey, invite, pathOf, PERSON, responseOf } from "../helpers/res
  * Faults on the one-tap path. The rollup's own fault suite (a tick killed at every statement, then
  * re-run, equals a clean rebuild) is in test/rollups/job.test.ts ("a tick that dies at any statement").
  *
- * The guarantee proven here: a tap is two transactions, (event + history) then (decision). The events
- * are the truth and the response is the counting rule's decision over all of them. Whatever statement
- * fails, the person gets the localized 503 page that asks them to try again; the stored response is
- * either the one from before the tap or the complete new decision, never a mix; and the retry
- * re-decides from every stored event, so it stores exactly what an uninterrupted tap would have.
+ * The guarantee proven here: a tap is one read (the link and its answer) and one transaction (its event
+ * with the decision over all of the answer's events). Whatever statement fails, the person gets the
+ * localized 503 page that asks them to try again; the stored response is either the one from before
+ * the tap or the complete new decision, never a mix; and the retry re-decides from every stored event,
+ * so it stores exactly what an uninterrupted tap would have.
  */
 
 const GERMAN = { ...PERSON, "accept-language": "de-DE,de;q=0.9" };

@@ -6,7 +6,7 @@ import { api, errorOf } from "../helpers/api";
 import { decide } from "../../functions/counting/counting-rule";
 import { COMMENT_MAX_LENGTH } from "../../functions/counting/comment";
 import { MAX_FORM_BYTES } from "../../functions/respondent/routes";
-import { eventHistory } from "../../functions/storage/events";
+import { historyOf, readAnswer } from "../../functions/storage/answers";
 import { countRows, createSurvey, invite, nonceOf, postBody, postForm, responseOf, visit, PERSON } from "../helpers/respondent";
 
 beforeAll(async () => {
@@ -296,9 +296,11 @@ describe("posts from another site", () => {
     await visit(invitation!.links["4"]!);
     const beacon = (headers: Record<string, string>) => visit(`${invitation!.url}/signal`, { method: "POST" }, headers);
     expect((await beacon({ ...CROSS_SITE, "sec-fetch-mode": "no-cors", "sec-fetch-dest": "empty" })).status).toBe(204);
-    expect(decide(await eventHistory(env.DB, invitation!.id))).toMatchObject({ score: 4, reason: "tap" });
+    expect(decide(historyOf((await readAnswer(env.DB, invitation!.id)).events))).toMatchObject({ score: 4, reason: "tap" });
+    expect(await responseOf(invitation!.id)).toMatchObject({ score: 4, status: "counted", reason: "tap" });
     expect((await beacon({ ...PERSON, "sec-fetch-site": "same-origin", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "empty" })).status).toBe(204);
-    expect(decide(await eventHistory(env.DB, invitation!.id))).toMatchObject({ score: 4, reason: "confirmed" });
+    expect(decide(historyOf((await readAnswer(env.DB, invitation!.id)).events))).toMatchObject({ score: 4, reason: "confirmed" });
+    expect(await responseOf(invitation!.id)).toMatchObject({ score: 4, status: "counted", reason: "confirmed" });
   });
 });
 
@@ -317,8 +319,11 @@ describe("scanners", () => {
     await Promise.all(Object.values(invitation!.links).map((link) => visit(link, {}, { "user-agent": "Mozilla/5.0 (compatible; MSIE 10.0)" })));
     expect((await responseOf(invitation!.id))!.status).toBe("suspected");
     const rows = await env.DB.prepare("SELECT seq FROM events WHERE invitation_id = ?1").bind(invitation!.id).all<{ seq: number }>();
-    // The person taps later: age the scanner's events rather than wait.
-    await env.DB.prepare("UPDATE events SET at = at - 600000 WHERE invitation_id = ?1").bind(invitation!.id).run();
+    // The person taps later: age the scanner's events (kept in the invitation's answer) rather than wait.
+    const { events } = await readAnswer(env.DB, invitation!.id);
+    await env.DB.prepare("UPDATE answers SET events = ?2 WHERE invitation_id = ?1")
+      .bind(invitation!.id, JSON.stringify(events.map((event) => ({ ...event, at: event.at - 600_000 }))))
+      .run();
     expect(rows.results.length).toBe(5);
     await visit(invitation!.links["4"]!);
     expect(await responseOf(invitation!.id)).toMatchObject({ score: 4, status: "counted" });

@@ -214,7 +214,7 @@ describe("reminders", () => {
     const [answered, silent] = answer.invitations;
     // A person's tap from a mail app: counted at once.
     expect((await visit(answered!.links["5"]!)).status).toBe(200);
-    await env.DB.prepare("UPDATE responses SET status = 'counted' WHERE invitation_id = ?1").bind(answered!.id).run();
+    await env.DB.prepare("UPDATE answers SET status = 'counted' WHERE invitation_id = ?1").bind(answered!.id).run();
 
     const due = Date.now() + 1000;
     const reminders = [answered!, silent!].map((invitation, i) =>

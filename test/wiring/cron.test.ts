@@ -82,19 +82,25 @@ describe("one cron tick through the Worker's scheduled handler", () => {
     expect(await events()).toBe(0);
   });
 
-  it("prunes the ids of queue messages that can no longer be redelivered, keeping recent ones", async () => {
+  it("re-decides an answer whose tap was kept undecided after losing the race for its decision", async () => {
     const now = Date.now();
-    // The id format of functions/queue/messages.ts, written out: tap_ + milliseconds in base 36 (9 digits) + _ + random.
-    const idAt = (ms: number, random: string) => `tap_${ms.toString(36).padStart(9, "0")}_${random}`;
-    const old = idAt(now - 20 * DAY, "old");
-    const recent = idAt(now - DAY, "recent");
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO queue_messages (id, at) VALUES (?1, ?2)").bind(old, now - 20 * DAY),
-      env.DB.prepare("INSERT INTO queue_messages (id, at) VALUES (?1, ?2)").bind(recent, now - DAY),
-    ]);
+    await createSurvey("cron-stale");
+    const [invitation] = (await invite("cron-stale", [{ recipient: "cron-stale-1" }])).invitations;
+    // What a tap that lost its decision write DECIDE_ATTEMPTS times leaves: its event, stale, no decision.
+    await env.DB.prepare(
+      `INSERT INTO answers (invitation_id, survey_id, events, version, stale, updated_at)
+       VALUES (?1, 'cron-stale', json_array(json_object('kind', 'tap', 'score', 3, 'at', ?2, 'client', 'browser', 'asn', NULL, 'country', NULL,
+               'signals', json('{"fetch_mode":"navigate","fetch_site":"none"}'))), 1, 1, ?2)`,
+    )
+      .bind(invitation!.id, now - 60_000)
+      .run();
+    const response = () => env.DB.prepare("SELECT score, status, created_at FROM responses WHERE invitation_id = ?1").bind(invitation!.id).first();
+    const stale = () => env.DB.prepare("SELECT stale FROM answers WHERE invitation_id = ?1").bind(invitation!.id).first<number>("stale");
+    expect(await response()).toBeNull();
+
     await tick(now);
-    const left = await env.DB.prepare("SELECT id FROM queue_messages WHERE id IN (?1, ?2)").bind(old, recent).all<{ id: string }>();
-    expect(left.results.map((row) => row.id)).toEqual([recent]);
+    expect(await response()).toEqual({ score: 3, status: "counted", created_at: now - 60_000 });
+    expect(await stale()).toBe(0);
   });
 
   it("prunes finished deliveries older than 30 days and keeps pending ones (retries not lost) and recent ones", async () => {
