@@ -31,7 +31,15 @@ const began = performance.now();
 const log = (line: string) => console.error(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 // ── a. the record path vs a bare Worker ─────────────────────────────────────────────────────────
-async function recordPath(): Promise<{ bare: LoadResult; record: LoadResult; ratio: number }> {
+interface QueuedRun {
+  /** The taps answered, as the people see it: pages per second. */
+  pages: LoadResult;
+  /** From the first tap until the consumer had stored every one. */
+  storedSeconds: number;
+  storedPerSecond: number;
+}
+
+async function recordPath(): Promise<{ bare: LoadResult; record: LoadResult; ratio: number; forged: LoadResult; resolveOnly: LoadResult; queued: QueuedRun; queuedRatio: number }> {
   const bareServer = await startDev({ config: "bench/bare.wrangler.toml" });
   let bare: LoadResult;
   try {
@@ -44,27 +52,25 @@ async function recordPath(): Promise<{ bare: LoadResult; record: LoadResult; rat
 
   const state = await freshState("tapscore-bench-");
   const admin = "bench-admin-token-0123456789abcdef";
-  const server = await startDev({
-    config: "wrangler.toml",
-    persistTo: state.dir,
-    // Development, as `npm start`: links to the server's own origin without a PUBLIC_URL.
-    vars: { ADMIN_TOKEN: admin, LINK_SECRET: "bench-link-secret-0123456789abcdef", SESSION_SECRET: "bench-session-secret-0123456789abc", ENVIRONMENT: "development" },
-  });
+  // Development, as `npm start`: links to the server's own origin without a PUBLIC_URL.
+  const vars = { ADMIN_TOKEN: admin, LINK_SECRET: "bench-link-secret-0123456789abcdef", SESSION_SECRET: "bench-session-secret-0123456789abc", ENVIRONMENT: "development" };
+  const call = async <T>(base: string, method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (method === "GET" ? await response.text() : await response.json()) as T;
+  };
+  const links: string[] = [];
+  let direct: { record: LoadResult; forged: LoadResult; resolveOnly: LoadResult };
+  const server = await startDev({ config: "wrangler.toml", persistTo: state.dir, vars });
   try {
-    const call = async <T>(method: string, path: string, body: unknown): Promise<T> => {
-      const response = await fetch(`${server.base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as T;
-    };
-    await call("POST", "/api/v1/surveys", { id: "bench", name: "Bench", metric: "csat" });
-    const links: string[] = [];
-    for (let made = 0; made < TAPS + 200; made += 1_000) {
+    await call(server.base, "POST", "/api/v1/surveys", { id: "bench", name: "Bench", metric: "csat" });
+    for (let made = 0; made < 2 * (TAPS + 200); made += 1_000) {
       const recipients = Array.from({ length: 1_000 }, (_, i) => ({ recipient: `b-${made + i}` }));
-      const { invitations } = await call<{ invitations: { links: Record<string, string> }[] }>("POST", "/api/v1/surveys/bench/invitations", {
+      const { invitations } = await call<{ invitations: { links: Record<string, string> }[] }>(server.base, "POST", "/api/v1/surveys/bench/invitations", {
         recipients,
         snippets: false,
       });
@@ -74,9 +80,38 @@ async function recordPath(): Promise<{ bare: LoadResult; record: LoadResult; rat
     await runLoad((i) => links[i]!, 200, CONCURRENCY); // warm-up on invitations of its own
     const record = await runLoad((i) => links[200 + i]!, TAPS, CONCURRENCY);
     log(`record path: ${record.perSecond.toFixed(0)} taps/s, p50 ${record.p50ms.toFixed(1)} ms, statuses ${JSON.stringify(record.statuses)}`);
-    return { bare, record, ratio: record.perSecond / bare.perSecond };
+    // Where the time goes: the same route without D1 (a forged token: verified, refused, a 404 page),
+    // and with only its read (a score off the scale: the link resolved, a 400 page, nothing written).
+    const forged = await runLoad((i) => `${server.base}/r/forged-token-${i}/4`, TAPS, CONCURRENCY);
+    const resolveOnly = await runLoad((i) => links[200 + i]!.replace(/\/\d+$/, "/99"), TAPS, CONCURRENCY);
+    log(`forged link: ${forged.perSecond.toFixed(0)} req/s; link resolved, nothing written: ${resolveOnly.perSecond.toFixed(0)} req/s`);
+    direct = { record, forged, resolveOnly };
   } finally {
     await server.stop();
+  }
+
+  // The same Worker with INGEST_MODE = "queue": the page after the read and the send; the consumer
+  // writes each batch of up to 100 taps in one transaction. Timed until every tap is stored.
+  const queuedServer = await startDev({ config: "wrangler.toml", persistTo: state.dir, vars: { ...vars, INGEST_MODE: "queue" } });
+  try {
+    const base = TAPS + 200;
+    const stored = async () => (await call<string>(queuedServer.base, "GET", "/api/v1/surveys/bench/responses?format=ndjson")).split("\n").filter(Boolean).length;
+    const onQueued = (link: string) => link.replace(/^http:\/\/127\.0\.0\.1:\d+/, queuedServer.base);
+    await runLoad((i) => onQueued(links[base + i]!), 200, CONCURRENCY);
+    const expected = 2 * (TAPS + 200);
+    const started = performance.now();
+    const pages = await runLoad((i) => onQueued(links[base + 200 + i]!), TAPS, CONCURRENCY);
+    const deadline = started + 120_000;
+    while ((await stored()) < expected) {
+      if (performance.now() > deadline) throw new Error("the queue consumer did not store every tap within 2 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const storedSeconds = (performance.now() - started) / 1000;
+    const queued = { pages, storedSeconds, storedPerSecond: TAPS / storedSeconds };
+    log(`queue: ${pages.perSecond.toFixed(0)} pages/s, every tap stored after ${storedSeconds.toFixed(1)} s (${queued.storedPerSecond.toFixed(0)} taps/s)`);
+    return { bare, ...direct, ratio: direct.record.perSecond / bare.perSecond, queued, queuedRatio: pages.perSecond / bare.perSecond };
+  } finally {
+    await queuedServer.stop();
     state.remove();
   }
 }
@@ -262,6 +297,9 @@ const lines = [
   `| measure | result | target | |`,
   `| --- | --- | --- | --- |`,
   `| one-tap record path ÷ bare Worker (req/s, ${CONCURRENCY} clients, ${int(TAPS)} requests) | ${fmt(load.ratio)} (${int(load.record.perSecond)} vs ${int(load.bare.perSecond)} req/s; p50 ${fmt(load.record.p50ms, 1)} vs ${fmt(load.bare.p50ms, 1)} ms; p99 ${fmt(load.record.p99ms, 1)} vs ${fmt(load.bare.p99ms, 1)} ms) | ≥ 0.7 | ${ok(load.ratio >= 0.7)} |`,
+  `| one-tap record path with INGEST_MODE = "queue" ÷ bare Worker (every tap stored ${fmt(load.queued.storedSeconds, 1)} s after the first: ${int(load.queued.storedPerSecond)} taps/s) | ${fmt(load.queuedRatio)} (${int(load.queued.pages.perSecond)} req/s; p50 ${fmt(load.queued.pages.p50ms, 1)} ms; p99 ${fmt(load.queued.pages.p99ms, 1)} ms) | ≥ 0.7 | ${ok(load.queuedRatio >= 0.7)} |`,
+  `| … the same route without D1 (a forged link: verified, refused) ÷ bare Worker | ${fmt(load.forged.perSecond / load.bare.perSecond)} (${int(load.forged.perSecond)} req/s; p50 ${fmt(load.forged.p50ms, 1)} ms) | | |`,
+  `| … with its one read and no write (a score off the scale) ÷ bare Worker | ${fmt(load.resolveOnly.perSecond / load.bare.perSecond)} (${int(load.resolveOnly.perSecond)} req/s; p50 ${fmt(load.resolveOnly.p50ms, 1)} ms) | | |`,
   `| D1 rows written per counted response, direct | ${fmt(written.direct.perCounted)} (${fmt(written.direct.statementsPerTap, 1)} statements per tap) | ≤ 3 | ${ok(written.direct.perCounted <= 3)} |`,
   `| D1 rows written per counted response, queue (batches of 100) | ${fmt(written.queued.perCounted)} (${fmt(written.queued.statementsPerTap, 1)} statements per tap) | ≤ 3 | ${ok(written.queued.perCounted <= 3)} |`,
   `| D1 round trips per tap, direct (link, answer and survey read; event and decision written) | ${fmt(written.direct.roundTripsPerTap, 2)} | ≤ 2 | ${ok(written.direct.roundTripsPerTap <= 2)} |`,

@@ -1,7 +1,7 @@
 import { SWEEP_GAP_MS, answerTime, decide } from "./counting-rule";
 import type { RequestFacts } from "./request-signals";
-import type { EventKind, NewEvent } from "../storage/events";
-import { appendEvent, historyOf, landed, readAnswer, storedEvent, withEvents, writeAnswer, type StoredAnswer, type StoredEvent } from "../storage/answers";
+import type { EventKind, NewEvent, StoredEvent } from "../storage/events";
+import { appendEvent, historyOf, landed, readAnswer, storedEvent, withEvents, writeAnswer, type StoredAnswer } from "../storage/answers";
 import type { Decision } from "../storage/responses";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
 import type { Outbox } from "../webhooks/deliver";
@@ -80,11 +80,18 @@ export interface DecisionInput {
   also?: readonly D1PreparedStatement[] | undefined;
 }
 
+export interface PlannedDecision {
+  /** The statements of the write, in order, for a batch of one or of many. */
+  statements: D1PreparedStatement[];
+  /** Given those statements' results: whether the write landed; webhooks hear of a change that did. */
+  settle(results: readonly D1Result[]): Promise<{ landed: boolean; decision: Decision | null }>;
+}
+
 /**
- * Decides over before + added and writes both, guarded by before's version; webhooks hear of the change
- * when it lands. `landed: false` means another write came first and nothing was written.
+ * Decides over before + added and plans the write of both, guarded by before's version, with the
+ * webhook watch around it. `landed: false` means another write came first and nothing was written.
  */
-export async function decideAndWrite(db: D1Database, input: DecisionInput, outbox?: Outbox): Promise<{ landed: boolean; decision: Decision | null }> {
+export function planDecision(db: D1Database, input: DecisionInput, outbox?: Outbox): PlannedDecision {
   const events = withEvents(input.before.events, input.added);
   const history = historyOf(events);
   const decision = decide(history);
@@ -94,11 +101,21 @@ export async function decideAndWrite(db: D1Database, input: DecisionInput, outbo
   const write = writeAnswer(db, { ...input, events, decision, override, answeredAt });
   // Webhooks compare the response before and after this write, read atomically with it.
   const watch = watchResponse(db, input.invitationId, input.surveyId);
-  const results = await db.batch([watch.before, write, ...(input.also ?? []), ...watch.after]);
-  const written = landed(results[1]);
-  if (!written) return { landed: false, decision };
-  if (written.event_seq !== null) {
-    await announceResponseChange(db, watch.read(results), { eventSeq: written.event_seq, now: input.now, settleMs: SETTLE_MS, outbox });
-  }
-  return { landed: true, decision };
+  return {
+    statements: [watch.before, write, ...(input.also ?? []), ...watch.after],
+    settle: async (results) => {
+      const written = landed(results[1]);
+      if (!written) return { landed: false, decision };
+      if (written.event_seq !== null) {
+        await announceResponseChange(db, watch.read(results), { eventSeq: written.event_seq, now: input.now, settleMs: SETTLE_MS, outbox });
+      }
+      return { landed: true, decision };
+    },
+  };
+}
+
+/** planDecision, written in a batch of its own. */
+export async function decideAndWrite(db: D1Database, input: DecisionInput, outbox?: Outbox): Promise<{ landed: boolean; decision: Decision | null }> {
+  const plan = planDecision(db, input, outbox);
+  return plan.settle(await db.batch(plan.statements));
 }

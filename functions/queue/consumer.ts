@@ -1,4 +1,4 @@
-import { decideAndWrite } from "../counting/record";
+import { planDecision, type PlannedDecision } from "../counting/record";
 import { NO_ANSWER, readAnswers, storedEvent, type StoredAnswer } from "../storage/answers";
 import { webhookOutbox } from "../webhooks/deliver";
 import { parseTapMessage, retryDelaySeconds, type TapMessage } from "./messages";
@@ -7,11 +7,12 @@ import { parseTapMessage, retryDelaySeconds, type TapMessage } from "./messages"
  * The TAPS queue consumer (INGEST_MODE = "queue"). Queues deliver at least once, in batches:
  * 1. the answers of every invitation in the batch are read in one statement;
  * 2. each invitation's new events (message ids not among its stored events) are written with the
- *    decision made from its whole history, in one write that lands only on the version read, as the
- *    direct path does. A message already stored is acknowledged and writes nothing twice.
+ *    decision made from its whole history, in a write that lands only on the version read, as the
+ *    direct path does; all of the batch's writes go in one transaction. A message already stored is
+ *    acknowledged and writes nothing twice.
  * A batch D1 refuses (overloaded, unavailable) is retried whole with backoff; an invitation whose write
- * fails or lost a race has its messages retried, and the redelivery reads and decides again. After
- * max_retries (wrangler.toml) Queues moves a message to the dead-letter queue.
+ * lost a race has its messages retried, and the redelivery reads and decides again. After max_retries
+ * (wrangler.toml) Queues moves a message to the dead-letter queue.
  */
 export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   const valid: { message: Message<unknown>; tap: TapMessage }[] = [];
@@ -41,30 +42,37 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
 
   const outbox = webhookOutbox(env, ctx);
   const now = Date.now();
+  const plans: { invitationId: string; plan: PlannedDecision }[] = [];
+  for (const [invitationId, taps] of byInvitation) {
+    const before = answers.get(invitationId) ?? NO_ANSWER;
+    const stored = new Set(before.events.map((event) => event.message));
+    const fresh = taps.filter((tap) => !stored.has(tap.id));
+    if (fresh.length === 0) continue;
+    // Only a comment of this delivery is applied, and only if no later comment is known: queues keep
+    // no order, so an old comment whose first delivery was retried may arrive last.
+    const latestComment = Math.max(...before.events.filter((event) => event.kind === "comment").map((event) => event.at));
+    const commented = fresh.filter((t) => t.comment !== undefined && t.at >= latestComment).at(-1);
+    const added = fresh.map((tap) => storedEvent(toEvent(tap), tap.id));
+    plans.push({ invitationId, plan: planDecision(env.DB, { invitationId, surveyId: taps[0]!.survey_id, before, added, comment: commented?.comment, now }, outbox) });
+  }
+
+  // Every invitation's write in one transaction: one commit for the whole batch.
   const failed = new Set<string>();
-  await Promise.all(
-    [...byInvitation].map(async ([invitationId, taps]) => {
-      const before = answers.get(invitationId) ?? NO_ANSWER;
-      const stored = new Set(before.events.map((event) => event.message));
-      const fresh = taps.filter((tap) => !stored.has(tap.id));
-      if (fresh.length === 0) return;
-      // Only a comment of this delivery is applied, and only if no later comment is known: queues keep
-      // no order, so an old comment whose first delivery was retried may arrive last.
-      const latestComment = Math.max(...before.events.filter((event) => event.kind === "comment").map((event) => event.at));
-      const commented = fresh.filter((t) => t.comment !== undefined && t.at >= latestComment).at(-1);
-      try {
-        const written = await decideAndWrite(
-          env.DB,
-          { invitationId, surveyId: taps[0]!.survey_id, before, added: fresh.map((tap) => storedEvent(toEvent(tap), tap.id)), comment: commented?.comment, now },
-          outbox,
-        );
-        if (!written.landed) failed.add(invitationId);
-      } catch (error) {
-        console.error("TAPS: write failed, retrying", error instanceof Error ? error.name : typeof error);
-        failed.add(invitationId);
-      }
-    }),
-  );
+  if (plans.length > 0) {
+    let results: D1Result[];
+    try {
+      results = await env.DB.batch(plans.flatMap(({ plan }) => plan.statements));
+    } catch (error) {
+      console.error("TAPS: write failed, retrying", error instanceof Error ? error.name : typeof error);
+      for (const { message } of valid) retry(message);
+      return;
+    }
+    let offset = 0;
+    for (const { invitationId, plan } of plans) {
+      const own = results.slice(offset, (offset += plan.statements.length));
+      if (!(await plan.settle(own)).landed) failed.add(invitationId);
+    }
+  }
   for (const { message, tap } of valid) {
     if (failed.has(tap.invitation_id)) retry(message);
     else message.ack();

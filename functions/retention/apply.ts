@@ -1,4 +1,4 @@
-import type { StoredEvent } from "../storage/answers";
+import type { StoredEvent } from "../storage/events";
 import { clearOldComments, surveysWithRetention, sweepAnswers, sweepCursor, trimAnswers, type SweptAnswer } from "../storage/retention";
 
 /**

@@ -5,22 +5,9 @@
  * nothing was written to the row since it was read, so the stored decision always saw every stored
  * event. The `responses` and `events` views read it for everyone else.
  */
-import type { ClientClass, EventKind, NewEvent, RuleEvent, Signals } from "./events";
+import type { NewEvent, RuleEvent, StoredEvent } from "./events";
 import type { D1Reads } from "./reads";
 import type { Decision } from "./responses";
-
-/** One event as kept in answers.events. */
-export interface StoredEvent {
-  kind: EventKind;
-  score: number | null;
-  at: number;
-  client: ClientClass;
-  asn: number | null;
-  country: string | null;
-  signals: Signals;
-  /** The TAPS queue message that wrote it: a redelivery finds it here and writes nothing twice. */
-  message?: string;
-}
 
 /** An answer's decision as stored. */
 export interface StoredDecision extends Decision {

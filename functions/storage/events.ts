@@ -59,8 +59,8 @@ export interface RuleEvent {
   signals: Signals;
 }
 
-export interface NewEvent {
-  invitation_id: string;
+/** One event as kept with its invitation's answer (answers.events). */
+export interface StoredEvent {
   kind: EventKind;
   score: number | null;
   at: number;
@@ -68,4 +68,11 @@ export interface NewEvent {
   asn: number | null;
   country: string | null;
   signals: Signals;
+  /** The TAPS queue message that wrote it: a redelivery finds it here and writes nothing twice. */
+  message?: string;
+}
+
+/** An event to store, with the invitation it belongs to. */
+export interface NewEvent extends Omit<StoredEvent, "message"> {
+  invitation_id: string;
 }

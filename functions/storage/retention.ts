@@ -1,4 +1,4 @@
-import type { StoredEvent } from "./answers";
+import type { StoredEvent } from "./events";
 
 /**
  * What per-survey retention (functions/retention/) reads and writes: surveys with `retain_days`,

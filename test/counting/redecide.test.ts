@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { redecideHistory } from "../../functions/counting/redecide";
 import { runRollups } from "../../functions/rollups/job";
-import type { StoredEvent } from "../../functions/storage/answers";
+import type { StoredEvent } from "../../functions/storage/events";
 import type { Decision } from "../../functions/storage/responses";
 import { createSurvey, invite, responseOf } from "../helpers/respondent";
 

@@ -192,22 +192,30 @@ describe("the TAPS consumer", () => {
     expect(stored.responses).toHaveLength(2);
   });
 
-  it("retries only the invitations whose write failed; the redelivery writes the event once, with its decision", async () => {
+  it("retries the whole batch when its one write transaction fails, which writes nothing; the redelivery writes each event once", async () => {
     const { ids, messages } = await queuedTaps(["g-1", "g-2"]);
-    // Statements: the read (1), then one batch per invitation (4 each, the answer's write second):
-    // the failure lands in the first invitation's write, and D1 rolls that batch back.
+    // Statements: the read (1), then one batch holding both invitations' writes (4 each, the first
+    // invitation's answer second): the failure lands in it, and D1 rolls the whole batch back.
     const failing = new InstrumentedD1(env.DB, 3);
     const first = await deliver(messages, queueEnv(capturingQueue().queue, failing.binding));
     expect(failing.failed).toBe(true);
-    expect(first.result.retryMessages.map((m) => m.msgId)).toEqual([first.batch.messages[0]!.id]);
-    expect(first.result.explicitAcks).toEqual([first.batch.messages[1]!.id]);
-    expect(await state([ids[0]!])).toEqual({ events: [], responses: [] });
-    expect((await state([ids[1]!])).responses).toMatchObject([{ score: 5, status: "counted" }]);
+    expect(first.result.retryMessages.map((m) => m.msgId).sort()).toEqual(first.batch.messages.map((m) => m.id).sort());
+    expect(first.result.explicitAcks).toEqual([]);
+    expect(await state(ids)).toEqual({ events: [], responses: [] });
 
     await deliver(messages, env, 2);
     const stored = await state(ids);
     expect(stored.events.map((e) => e.message_id).sort()).toEqual(messages.map((m) => m.id).sort());
     expect(stored.responses).toMatchObject([...ids].sort().map((id) => ({ invitation_id: id, score: 5, status: "counted" })));
+  });
+
+  it("writes a batch's invitations in one round trip after one read", async () => {
+    const { messages } = await queuedTaps(["k-1", "k-2", "k-3"]);
+    const meter = new InstrumentedD1(env.DB);
+    const { result } = await deliver(messages, queueEnv(capturingQueue().queue, meter.binding));
+    expect(result.explicitAcks).toHaveLength(3);
+    expect(meter.counters.roundTrips).toBe(2);
+    expect(meter.counters.rowsWritten).toBe(9);
   });
 
   it("retries a message whose write lost the race to another request, and the redelivery decides over both", async () => {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { applyRetention, keptEvents, planTrims } from "../../functions/retention/apply";
 import { runRollups } from "../../functions/rollups/job";
-import type { StoredEvent } from "../../functions/storage/answers";
+import type { StoredEvent } from "../../functions/storage/events";
 import { api, errorOf } from "../helpers/api";
 import { createSurvey, invite, nonceOf, postForm, visit } from "../helpers/respondent";
 
