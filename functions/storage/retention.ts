@@ -22,7 +22,7 @@ export async function surveysWithRetention(db: D1Database): Promise<RetainingSur
 
 /**
  * Clears up to `limit` comments of responses created before `before`. Reads only responses that still
- * have a comment (the responses_commented partial index), so a cleared history costs nothing later.
+ * have a comment (the answers_commented partial index), so a cleared history costs nothing later.
  * Responses keep score and status, and no event_seq moves: rollups stay as they are.
  */
 export async function clearOldComments(db: D1Database, surveyId: string, before: number, limit: number): Promise<number> {

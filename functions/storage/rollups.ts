@@ -102,7 +102,7 @@ export async function readWatermark(db: D1Database): Promise<Watermark> {
 /** The next changes after the watermark, oldest first, at most `limit` of each kind, in one round trip. */
 export async function readChanges(db: D1Database, watermark: Watermark, limit: number): Promise<Changes> {
   const [responses, invitations, touches] = await db.batch([
-    // responses_by_change: the scan starts at the watermark, so it never reads older history.
+    // answers_by_change: the scan starts at the watermark, so it never reads older history.
     db
       .prepare(
         `SELECT r.event_seq AS seq, r.survey_id, r.created_at, r.updated_at, i.created_at AS invited_at
