@@ -99,12 +99,13 @@ export function planDecision(db: D1Database, input: DecisionInput, outbox?: Outb
   // The answer's time comes from the events, never from this write's clock: a queued or repaired tap keeps its own.
   const answeredAt = answerTime(history) ?? input.now;
   const write = writeAnswer(db, { ...input, events, decision, override, answeredAt });
-  // Webhooks compare the response before and after this write, read atomically with it.
-  const watch = watchResponse(db, input.invitationId, input.surveyId);
+  // Webhooks compare the response as read (the state the guarded write lands on) with the one after it.
+  const { decision: was, comment } = input.before;
+  const watch = watchResponse(db, input.invitationId, input.surveyId, was && { score: was.score, comment, status: was.status });
   return {
-    statements: [watch.before, write, ...(input.also ?? []), ...watch.after],
+    statements: [write, ...(input.also ?? []), ...watch.after],
     settle: async (results) => {
-      const written = landed(results[1]);
+      const written = landed(results[0]);
       if (!written) return { landed: false, decision };
       if (written.event_seq !== null) {
         await announceResponseChange(db, watch.read(results), { eventSeq: written.event_seq, now: input.now, settleMs: SETTLE_MS, outbox });

@@ -67,8 +67,9 @@ export async function ingestResponse(
     updated_at: options.now,
   };
   // Webhooks hear of it as of any other counted response (unless it is history being imported): the
-  // same before/after read inside the write's batch as decideAndWrite makes.
-  const watch = input.announce ? watchResponse(db, invitationId, survey.id) : null;
+  // same read after the write, inside its batch, as decideAndWrite makes; the invitation is new, so
+  // there was no response before.
+  const watch = input.announce ? watchResponse(db, invitationId, survey.id, null) : null;
   // The invitation is new: its answer is written whole, the event with the decision made from it.
   const answerWrite = writeAnswer(db, {
     invitationId,
@@ -94,7 +95,7 @@ export async function ingestResponse(
   ];
   let results: D1Result[];
   try {
-    results = await db.batch(watch ? [watch.before, ...writes, ...watch.after] : writes);
+    results = await db.batch(watch ? [...writes, ...watch.after] : writes);
   } catch (error) {
     // A concurrent request with the same key won the race; its batch is the one that counts (and announced it).
     const winner = await answerFor(db, scope, idempotencyKey, requestHash);
@@ -102,8 +103,8 @@ export async function ingestResponse(
     throw error;
   }
   if (watch) {
-    // The decision's event_seq keys the deliveries, as decideAndWrite's does; watch.before comes first.
-    const eventSeq = landed(results[1 + writes.indexOf(answerWrite)])?.event_seq ?? 0;
+    // The decision's event_seq keys the deliveries, as decideAndWrite's does.
+    const eventSeq = landed(results[writes.indexOf(answerWrite)])?.event_seq ?? 0;
     await announceResponseChange(db, watch.read(results), { eventSeq, now: options.now, settleMs: SETTLE_MS, outbox: options.outbox });
   }
   return { replayed: false, response };

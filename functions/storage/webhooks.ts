@@ -154,13 +154,7 @@ export async function subscribersOf(db: D1Database, surveyId: string | null): Pr
 
 export const readSubscribers = (result: D1Result | undefined): Subscriber[] => ((result?.results ?? []) as WebhookRow[]).map(subscriberFromRow);
 
-// ── The record path: the response before and after a write, read inside the write's own batch ──
-
-export function responseStateStatement(db: D1Database, invitationId: string): D1PreparedStatement {
-  return db.prepare("SELECT score, comment, status FROM responses WHERE invitation_id = ?1").bind(invitationId);
-}
-
-export const readResponseState = (result: D1Result | undefined): ResponseState | null => (result?.results[0] as ResponseState | undefined) ?? null;
+// ── The record path: the response after a write, read inside the write's own batch ──
 
 interface SnapshotRow extends Omit<ResponseRecord, "survey" | "properties"> {
   properties: string;

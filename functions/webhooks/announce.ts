@@ -1,6 +1,6 @@
 import { base64url, randomBytes } from "../security/secrets";
 import { getPersonView } from "../storage/people";
-import { claimHeldDeliveries, insertDeliveries, type NewDelivery, readResponseSnapshot, readResponseState, readSubscribers, type ReadyDelivery, type ResponseSnapshot, responseSnapshotStatement, type ResponseState, responseStateStatement, type Subscriber, subscribersOf, subscribersStatement, type SurveyFacts, type WebhookEvent } from "../storage/webhooks";
+import { claimHeldDeliveries, insertDeliveries, type NewDelivery, readResponseSnapshot, readSubscribers, type ReadyDelivery, type ResponseSnapshot, responseSnapshotStatement, type ResponseState, type Subscriber, subscribersOf, subscribersStatement, type SurveyFacts, type WebhookEvent } from "../storage/webhooks";
 import type { Outbox } from "./deliver";
 import { delightedResponseBody, hasDelightedShape } from "./delighted-events";
 import { type DelightedPerson, presentPerson } from "./delighted-format";
@@ -8,8 +8,9 @@ import { type ResponseEvent, responseEvents } from "./events";
 import { dropBody, responseBody, type MetricDrop } from "./payloads";
 
 /**
- * Turning stored changes into queued deliveries. A response write reads the response before and after
- * itself and the endpoints of its survey in its own batch (no extra round trip); only when an endpoint
+ * Turning stored changes into queued deliveries. A response write knows the response before it (the
+ * state its guarded write lands on) and reads the response after it and the endpoints of its survey in
+ * its own batch (no extra round trip); only when an endpoint
  * wants what changed does one more statement enqueue the deliveries. Deliveries are not ordered:
  * receivers compare `timestamp` (or the response's `updated_at`).
  */
@@ -21,8 +22,6 @@ export const wants = (endpoint: Subscriber, event: WebhookEvent): boolean =>
   endpoint.events.includes(event) && (endpoint.format !== "delighted" || hasDelightedShape(event));
 
 export interface ResponseWatch {
-  /** Put first in the write's batch. */
-  before: D1PreparedStatement;
   /** Put last in the write's batch. */
   after: D1PreparedStatement[];
   read(results: readonly D1Result[]): WatchedChange;
@@ -35,13 +34,16 @@ export interface WatchedChange {
   subscribers: Subscriber[];
 }
 
-export function watchResponse(db: D1Database, invitationId: string, surveyId: string): ResponseWatch {
+/**
+ * The reads after a response write, in its batch. `prior` is the response as the writer read it before:
+ * a write guarded by the answer's version lands only on that state, so it needs no read of its own.
+ */
+export function watchResponse(db: D1Database, invitationId: string, surveyId: string, prior: ResponseState | null): ResponseWatch {
   return {
-    before: responseStateStatement(db, invitationId),
     after: [responseSnapshotStatement(db, invitationId), subscribersStatement(db, surveyId)],
     read: (results) => ({
       invitationId,
-      prior: readResponseState(results[0]),
+      prior,
       after: readResponseSnapshot(results.at(-2)),
       subscribers: readSubscribers(results.at(-1)),
     }),

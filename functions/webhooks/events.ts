@@ -13,7 +13,8 @@ export interface PlannedEvent {
 }
 
 /**
- * The events one write raised, from the response before and after it (read in the same batch).
+ * The events one write raised, from the response before it (as the writer read it) and after it
+ * (read in the same batch).
  * Only counted responses are announced, and nothing is said about a response that is now suspected
  * (scanner clicks), so a receiver never hears about a score that does not count.
  * - created: the response became counted and had not been counted before (excluded → counted is
