@@ -70,8 +70,7 @@ export const answerOf = (result: D1Result | undefined): StoredAnswer => {
 };
 
 export async function readAnswer(db: D1Reads, invitationId: string): Promise<StoredAnswer> {
-  const row = await answerStatement(db, invitationId).first<AnswerRow>();
-  return row ? fromRow(row) : NO_ANSWER;
+  return answerOf(await answerStatement(db, invitationId).all());
 }
 
 /** The answers of these invitations (those without one are absent), in one statement. */

@@ -89,21 +89,28 @@ export async function getInvitation(db: D1Reads, id: string): Promise<Invitation
 }
 
 /** An invitation and its survey in one round trip: the first thing every respondent request needs. */
+/** The statements that read an invitation and its survey, for a caller's batch; `withSurvey` reads their results. */
+const invitationAndSurvey = (db: D1Reads, id: string) => [
+  db.prepare(SELECT_INVITATION).bind(id),
+  db.prepare(`SELECT ${SURVEY_COLUMNS} FROM surveys WHERE id = (SELECT survey_id FROM invitations WHERE id = ?1)`).bind(id),
+];
+
+function withSurvey(invitations: D1Result | undefined, surveys: D1Result | undefined): { invitation: Invitation; survey: StoredSurvey } | null {
+  const invitation = invitations?.results[0] as InvitationRow | undefined;
+  const survey = surveys?.results[0] as SurveyRow | undefined;
+  return invitation && survey ? { invitation: fromInvitationRow(invitation), survey: surveyFromRow(survey) } : null;
+}
+
 export async function getInvitationWithSurvey(db: D1Reads, id: string): Promise<{ invitation: Invitation; survey: StoredSurvey } | null> {
-  const found = await linkTarget(db, id);
-  return found && { invitation: found.invitation, survey: found.survey };
+  const [invitations, surveys] = await db.batch(invitationAndSurvey(db, id));
+  return withSurvey(invitations, surveys);
 }
 
 /** What a link names, in one round trip: the invitation, its survey, and its answer so far (to decide a tap from). */
 export async function linkTarget(db: D1Reads, id: string): Promise<{ invitation: Invitation; survey: StoredSurvey; answer: StoredAnswer } | null> {
-  const [invitations, surveys, answer] = await db.batch<InvitationRow | SurveyRow>([
-    db.prepare(SELECT_INVITATION).bind(id),
-    db.prepare(`SELECT ${SURVEY_COLUMNS} FROM surveys WHERE id = (SELECT survey_id FROM invitations WHERE id = ?1)`).bind(id),
-    answerStatement(db, id),
-  ]);
-  const invitation = invitations?.results[0] as InvitationRow | undefined;
-  const survey = surveys?.results[0] as SurveyRow | undefined;
-  return invitation && survey ? { invitation: fromInvitationRow(invitation), survey: surveyFromRow(survey), answer: answerOf(answer) } : null;
+  const [invitations, surveys, answer] = await db.batch([...invitationAndSurvey(db, id), answerStatement(db, id)]);
+  const found = withSurvey(invitations, surveys);
+  return found && { ...found, answer: answerOf(answer) };
 }
 
 /** Where an invitation came from: the API, the sender or an import (`invitation`), or a template link's first tap. */
