@@ -48,7 +48,7 @@ export async function applyRetention(env: Pick<Env, "DB">, now: number, options:
     // A short stretch is the end of the table: the next one starts from the beginning.
     cursor = swept.length < chunk ? "" : swept.at(-1)!.invitation_id;
     const landed = await trimAnswers(env.DB, trims, cursor, now);
-    report.events += trims.reduce((sum, trim, i) => sum + (landed[i] ? trim.cut : 0), 0);
+    report.events += trims.reduce((sum, trim, at) => sum + (landed[at] ? trim.cut : 0), 0);
     if (cursor === "") break;
   }
   return report;
