@@ -39,7 +39,16 @@ interface QueuedRun {
   storedPerSecond: number;
 }
 
-async function recordPath(): Promise<{ bare: LoadResult; record: LoadResult; ratio: number; forged: LoadResult; resolveOnly: LoadResult; queued: QueuedRun; queuedRatio: number }> {
+async function recordPath(): Promise<{
+  bare: LoadResult;
+  record: LoadResult;
+  ratio: number;
+  forged: LoadResult;
+  resolveOnly: LoadResult;
+  noStorage: LoadResult;
+  queued: QueuedRun;
+  queuedRatio: number;
+}> {
   const bareServer = await startDev({ config: "bench/bare.wrangler.toml" });
   let bare: LoadResult;
   try {
@@ -90,6 +99,19 @@ async function recordPath(): Promise<{ bare: LoadResult; record: LoadResult; rat
     await server.stop();
   }
 
+  // The route's own work with no storage (bench/page-worker.ts), on the same valid links: what is left
+  // of the bare Worker's rate before any D1 round trip or queue send.
+  const pageServer = await startDev({ config: "bench/page.wrangler.toml", vars: { LINK_SECRET: vars.LINK_SECRET } });
+  let noStorage: LoadResult;
+  try {
+    const onPage = (link: string) => link.replace(/^http:\/\/127\.0\.0\.1:\d+/, pageServer.base);
+    await runLoad((i) => onPage(links[i]!), 200, CONCURRENCY);
+    noStorage = await runLoad((i) => onPage(links[200 + i]!), TAPS, CONCURRENCY);
+  } finally {
+    await pageServer.stop();
+  }
+  log(`the route without storage: ${noStorage.perSecond.toFixed(0)} req/s, statuses ${JSON.stringify(noStorage.statuses)}`);
+
   // The same Worker with INGEST_MODE = "queue": the page after the read and the send; the consumer
   // writes each batch of up to 100 taps in one transaction. Timed until every tap is stored.
   const queuedServer = await startDev({ config: "wrangler.toml", persistTo: state.dir, vars: { ...vars, INGEST_MODE: "queue" } });
@@ -109,7 +131,7 @@ async function recordPath(): Promise<{ bare: LoadResult; record: LoadResult; rat
     const storedSeconds = (performance.now() - started) / 1000;
     const queued = { pages, storedSeconds, storedPerSecond: TAPS / storedSeconds };
     log(`queue: ${pages.perSecond.toFixed(0)} pages/s, every tap stored after ${storedSeconds.toFixed(1)} s (${queued.storedPerSecond.toFixed(0)} taps/s)`);
-    return { bare, ...direct, ratio: direct.record.perSecond / bare.perSecond, queued, queuedRatio: pages.perSecond / bare.perSecond };
+    return { bare, ...direct, noStorage, ratio: direct.record.perSecond / bare.perSecond, queued, queuedRatio: pages.perSecond / bare.perSecond };
   } finally {
     await queuedServer.stop();
     state.remove();
@@ -298,6 +320,7 @@ const lines = [
   `| --- | --- | --- | --- |`,
   `| one-tap record path ÷ bare Worker (req/s, ${CONCURRENCY} clients, ${int(TAPS)} requests) | ${fmt(load.ratio)} (${int(load.record.perSecond)} vs ${int(load.bare.perSecond)} req/s; p50 ${fmt(load.record.p50ms, 1)} vs ${fmt(load.bare.p50ms, 1)} ms; p99 ${fmt(load.record.p99ms, 1)} vs ${fmt(load.bare.p99ms, 1)} ms) | ≥ 0.7 | ${ok(load.ratio >= 0.7)} |`,
   `| one-tap record path with INGEST_MODE = "queue" ÷ bare Worker (every tap stored ${fmt(load.queued.storedSeconds, 1)} s after the first: ${int(load.queued.storedPerSecond)} taps/s) | ${fmt(load.queuedRatio)} (${int(load.queued.pages.perSecond)} req/s; p50 ${fmt(load.queued.pages.p50ms, 1)} ms; p99 ${fmt(load.queued.pages.p99ms, 1)} ms) | ≥ 0.7 | ${ok(load.queuedRatio >= 0.7)} |`,
+  `| … the route's own work with no storage at all (bench/page-worker.ts: rate limit, token, facts, thank-you page) ÷ bare Worker | ${fmt(load.noStorage.perSecond / load.bare.perSecond)} (${int(load.noStorage.perSecond)} req/s; p50 ${fmt(load.noStorage.p50ms, 1)} ms) | | |`,
   `| … the same route without D1 (a forged link: verified, refused) ÷ bare Worker | ${fmt(load.forged.perSecond / load.bare.perSecond)} (${int(load.forged.perSecond)} req/s; p50 ${fmt(load.forged.p50ms, 1)} ms) | | |`,
   `| … with its one read and no write (a score off the scale) ÷ bare Worker | ${fmt(load.resolveOnly.perSecond / load.bare.perSecond)} (${int(load.resolveOnly.perSecond)} req/s; p50 ${fmt(load.resolveOnly.p50ms, 1)} ms) | | |`,
   `| D1 rows written per counted response, direct | ${fmt(written.direct.perCounted)} (${fmt(written.direct.statementsPerTap, 1)} statements per tap) | ≤ 3 | ${ok(written.direct.perCounted <= 3)} |`,
