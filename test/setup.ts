@@ -5,7 +5,7 @@ import { vi } from "vitest";
  * Every test file starts from the same real database: every file in migrations/ applied to the local
  * D1. The Worker suites share one runtime (isolate: false, vitest.config.ts), so the databases a file
  * finds are first emptied of whatever the files before it made: every view, trigger and table dropped;
- * and a clock a file before it set (vi.setSystemTime) runs again.
+ * and a clock, spy or stubbed global a file before it left behind is undone.
  */
 async function emptied(db: D1Database): Promise<void> {
   const { results } = await db
@@ -21,5 +21,8 @@ async function emptied(db: D1Database): Promise<void> {
 }
 
 vi.useRealTimers();
+vi.restoreAllMocks();
+vi.unstubAllGlobals();
+vi.unstubAllEnvs();
 await Promise.all([env.DB, env.TEST_SCHEMA_DB, env.TEST_MIGRATED_DB, env.TEST_UPGRADED_DB].map(emptied));
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
