@@ -13,6 +13,7 @@ import { webhookOutbox } from "../webhooks/deliver";
 import { EXPORT_FORMATS, exportStream, type ExportFormat } from "../exports/responses";
 import { addDays, dayStart } from "../rollups/days";
 import type { StoredSurvey } from "../storage/surveys";
+import { teamFacts } from "../counting/request-signals";
 
 type SurveyParams = v.InferOutput<typeof SurveyParams>;
 
@@ -150,7 +151,7 @@ export async function overrideResponse(
   // The override is an event like any other: kept with the answer and decided with its history.
   await recordChoice(
     env.DB,
-    { invitationId: current.invitation, surveyId: current.survey, kind: "override", score: null, facts: { client: "admin", asn: null, country: null, signals: { override: status } }, now },
+    { invitationId: current.invitation, surveyId: current.survey, kind: "override", score: null, facts: teamFacts({ override: status }), now },
     { outbox: webhookOutbox(env, ctx) },
   );
   return presentResponse((await getResponse(env.DB, current.id))!);

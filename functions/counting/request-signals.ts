@@ -3,7 +3,6 @@
  * headers and request.cf values, never the network. No personal data is kept: no IP, no full UA.
  */
 
-
 import type { ClientClass, Signals } from "../storage/events";
 
 export interface RequestFacts {
@@ -12,6 +11,9 @@ export interface RequestFacts {
   country: string | null;
   signals: Signals;
 }
+
+/** The facts of a change the team makes through the API (an ingested answer, an override): no respondent's request. */
+export const teamFacts = (signals: Signals = {}): RequestFacts => ({ client: "admin", asn: null, country: null, signals });
 
 /**
  * Networks where mail scanners, link checkers and cloud hosts live. A person browsing from one of

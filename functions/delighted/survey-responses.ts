@@ -25,6 +25,7 @@ import { webhookOutbox } from "../webhooks/deliver";
 import type { DelightedRequest } from "./auth";
 import { unprocessable } from "./errors";
 import { pageNumber, perPage, unixSeconds } from "./pagination";
+import { teamFacts } from "../counting/request-signals";
 
 /**
  * Delighted's survey responses over the key's survey: only counted responses, the answers Tapscore's
@@ -287,7 +288,7 @@ async function recordAnswer(
       surveyId: current.survey,
       kind: "ingest",
       score: change.score,
-      facts: { client: "admin", asn: null, country: null, signals: {} },
+      facts: teamFacts(),
       ...(change.comment === current.comment ? {} : { comment: change.comment }),
       now,
     },

@@ -12,6 +12,7 @@ import type { StoredSurvey } from "../storage/surveys";
 import { announceResponseChange, watchResponse } from "../webhooks/announce";
 import type { Outbox } from "../webhooks/deliver";
 import { canonicalInput, type IngestInput } from "./input";
+import { teamFacts } from "../counting/request-signals";
 
 export interface IngestResult {
   /** True when this key was seen before with the same request: nothing was written this time. */
@@ -44,7 +45,7 @@ export async function ingestResponse(
   if (earlier) return earlier;
 
   const invitationId = newInvitationId();
-  const event = { invitation_id: invitationId, kind: "ingest" as const, score: input.score, at: input.respondedAt, client: "admin" as const, asn: null, country: null, signals: {} };
+  const event = { invitation_id: invitationId, kind: "ingest" as const, score: input.score, at: input.respondedAt, ...teamFacts() };
   // The invitation is new, so its whole history is this one event: the rule decides on exactly that.
   const decision = decide([{ seq: 0, ...event }]);
   if (!decision) throw new Error("the counting rule ignored an ingest event");
