@@ -36,8 +36,8 @@ DROP TABLE responses;
 DROP TABLE events;
 -- Queue message ids now travel inside the events they wrote; the repair follows answers.stale and
 -- retention sweeps answers: the tables that served the old layout go. (Events stored before this
--- migration name no message: a tap queued before the upgrade and redelivered after it is stored twice,
--- the same score at the same time, which decides the same.)
+-- migration name no message: the consumer knows a tap queued before the upgrade and redelivered after
+-- it by its choice, facts and millisecond, functions/queue/consumer.ts.)
 DROP TABLE queue_messages;
 DROP TABLE decision_watermark;
 DROP TABLE retention_cursors;

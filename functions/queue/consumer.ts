@@ -1,15 +1,16 @@
 import { planDecision, type PlannedDecision } from "../counting/record";
 import { NO_ANSWER, readAnswers, storedEvent, type StoredAnswer } from "../storage/answers";
+import type { StoredEvent } from "../storage/events";
 import { webhookOutbox } from "../webhooks/deliver";
 import { parseTapMessage, retryDelaySeconds, type TapMessage } from "./messages";
 
 /**
  * The TAPS queue consumer (INGEST_MODE = "queue"). Queues deliver at least once, in batches:
  * 1. the answers of every invitation in the batch are read in one statement;
- * 2. each invitation's new events (message ids not among its stored events) are written with the
- *    decision made from its whole history, in a write that lands only on the version read, as the
- *    direct path does; all of the batch's writes go in one transaction. A message already stored is
- *    acknowledged and writes nothing twice.
+ * 2. each invitation's new events (message ids not among its stored events, nor the same tap stored
+ *    before message ids were kept) are written with the decision made from its whole history, in a
+ *    write that lands only on the version read, as the direct path does; all of the batch's writes go
+ *    in one transaction. A message already stored is acknowledged and writes nothing twice.
  * A batch D1 refuses (overloaded, unavailable) is retried whole with backoff; an invitation whose write
  * lost a race has its messages retried, and the redelivery reads and decides again. After max_retries
  * (wrangler.toml) Queues moves a message to the dead-letter queue.
@@ -46,7 +47,10 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
   for (const [invitationId, taps] of byInvitation) {
     const before = answers.get(invitationId) ?? NO_ANSWER;
     const stored = new Set(before.events.map((event) => event.message));
-    const fresh = taps.filter((tap) => !stored.has(tap.id));
+    // Events written before message ids were kept (migration 0008) name none: the same choice with the
+    // same facts at the same millisecond is that tap, redelivered across the upgrade.
+    const unnamed = new Set(before.events.filter((event) => event.message === undefined).map(sameTapKey));
+    const fresh = taps.filter((tap) => !stored.has(tap.id) && !unnamed.has(sameTapKey(toEvent(tap))));
     if (fresh.length === 0) continue;
     // Only a comment of this delivery is applied, and only if no later comment is known: queues keep
     // no order, so an old comment whose first delivery was retried may arrive last.
@@ -80,3 +84,6 @@ export async function consumeTaps(batch: MessageBatch<unknown>, env: Env, ctx: E
 }
 
 const toEvent = ({ id: _id, survey_id: _survey, comment: _comment, ...event }: TapMessage) => event;
+
+const sameTapKey = (event: Omit<StoredEvent, "message">) =>
+  JSON.stringify([event.kind, event.score, event.at, event.client, event.asn, event.country, event.signals]);

@@ -166,6 +166,26 @@ describe("the TAPS consumer", () => {
     expect({ state: await state(ids), version: await version() }).toEqual(before);
   });
 
+  it("acknowledges a tap queued before message ids were kept (migration 0008) and redelivered after, and writes nothing", async () => {
+    const { ids, messages } = await queuedTaps(["upgraded-1"]);
+    await deliver(messages);
+    // What the upgrade left of the tap the consumer had written: its event, naming no message.
+    await env.DB.prepare("UPDATE answers SET events = json_remove(events, '$[0].message') WHERE invitation_id = ?1").bind(ids[0]).run();
+    const before = await state(ids);
+    expect(before.events).toMatchObject([{ kind: "tap", score: 5, message_id: null }]);
+
+    const metered = new InstrumentedD1(env.DB);
+    const { batch, result } = await deliver(messages, queueEnv(capturingQueue().queue, metered.binding), 2);
+    expect(result.explicitAcks).toEqual(batch.messages.map((m) => m.id));
+    expect(metered.counters.rowsWritten).toBe(0);
+    expect(await state(ids)).toEqual(before);
+
+    // Another tap of the same person a millisecond later is no redelivery: it is kept.
+    const later = { ...messages[0]!, id: `${messages[0]!.id}-later`, at: messages[0]!.at + 1 };
+    await deliver([later]);
+    expect((await state(ids)).events).toMatchObject([{ message_id: null }, { message_id: later.id, at: later.at }]);
+  });
+
   it("keeps the person's order within a batch: the latest choice counts", async () => {
     const { invitations } = await invite("queued", [{ recipient: "order" }], { snippets: false });
     const { queue, sent } = capturingQueue();
