@@ -75,6 +75,12 @@ function page(found: Found, token: string, chosen: number | null, extra: Partial
   return { survey: found.survey, locale: found.locale, token, chosen, comment: null, nonce: newNonce(), brand: found.brand, ...extra };
 }
 
+/** A page view or a HEAD: kept with the invitation's answer, deciding nothing (one row written). */
+async function keepUndecided(env: Env, found: Found, request: IRequest, kind: "view" | "head", score: number | null): Promise<void> {
+  const now = Date.now();
+  await appendEvent(env.DB, found.survey.id, { invitation_id: found.invitation.id, kind, score, at: now, ...factsOf(request) }, { stale: false, now }).run();
+}
+
 /** A choice page, its CSP allowing the brand's logo. */
 export const pageResponse = (shown: ChoicePage, status = 200) => htmlResponse(choicePage(shown), status, logoOrigin(shown.brand));
 
@@ -82,8 +88,7 @@ export const pageResponse = (shown: ChoicePage, status = 200) => htmlResponse(ch
 export async function showScale(request: ValidatedRequest<LinkParams>, env: Env): Promise<Response> {
   const found = await resolve(request, env);
   if (!found.ok) return failurePage(found);
-  const now = Date.now();
-  await appendEvent(env.DB, found.survey.id, { invitation_id: found.invitation.id, kind: "view", score: null, at: now, ...factsOf(request) }, { stale: false, now }).run();
+  await keepUndecided(env, found, request, "view", null);
   return pageResponse(page(found, request.input.params.token, null));
 }
 
@@ -109,8 +114,7 @@ export async function probe(request: ValidatedRequest<LinkParams & Partial<Score
   if (!found.ok) return htmlResponse(null, found.status);
   const raw = request.input.params.score;
   const score = raw === undefined ? null : parseScore(raw, found.survey.scale);
-  const now = Date.now();
-  await appendEvent(env.DB, found.survey.id, { invitation_id: found.invitation.id, kind: "head", score, at: now, ...factsOf(request) }, { stale: false, now }).run();
+  await keepUndecided(env, found, request, "head", score);
   return htmlResponse(null);
 }
 

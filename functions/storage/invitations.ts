@@ -88,7 +88,6 @@ export async function getInvitation(db: D1Reads, id: string): Promise<Invitation
   return row ? fromInvitationRow(row) : null;
 }
 
-/** An invitation and its survey in one round trip: the first thing every respondent request needs. */
 /** The statements that read an invitation and its survey, for a caller's batch; `withSurvey` reads their results. */
 const invitationAndSurvey = (db: D1Reads, id: string) => [
   db.prepare(SELECT_INVITATION).bind(id),
@@ -101,6 +100,7 @@ function withSurvey(invitations: D1Result | undefined, surveys: D1Result | undef
   return invitation && survey ? { invitation: fromInvitationRow(invitation), survey: surveyFromRow(survey) } : null;
 }
 
+/** An invitation and its survey in one round trip (unsubscribing, sending); a link's request reads `linkTarget`. */
 export async function getInvitationWithSurvey(db: D1Reads, id: string): Promise<{ invitation: Invitation; survey: StoredSurvey } | null> {
   const [invitations, surveys] = await db.batch(invitationAndSurvey(db, id));
   return withSurvey(invitations, surveys);

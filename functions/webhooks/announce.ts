@@ -10,9 +10,9 @@ import { dropBody, responseBody, type MetricDrop } from "./payloads";
 /**
  * Turning stored changes into queued deliveries. A response write knows the response before it (the
  * state its guarded write lands on) and reads the response after it and the endpoints of its survey in
- * its own batch (no extra round trip); only when an endpoint
- * wants what changed does one more statement enqueue the deliveries. Deliveries are not ordered:
- * receivers compare `timestamp` (or the response's `updated_at`).
+ * its own batch (no extra round trip); only when an endpoint wants what changed does one more
+ * statement enqueue the deliveries. Deliveries are not ordered: receivers compare `timestamp` (or the
+ * response's `updated_at`).
  */
 
 export const newMessageId = (): string => `msg_${base64url(randomBytes(15))}`;

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 
-// The tables are the migrations': read once per test file, as no test creates one in env.DB.
+// The tables are the migrations', the same for every test file (test/setup.ts rebuilds them) and no test
+// creates one in env.DB: read once per runtime.
 let countsQuery: string | null = null;
 
 /** Row counts of every table, in one statement: "a 4xx changes nothing" compares two of these. */
